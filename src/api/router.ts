@@ -1,0 +1,135 @@
+import type { Handler } from '../server/connection.js';
+import type { Request } from '../server/request.js';
+import type { Response } from '../server/response.js';
+
+interface Route {
+  method: string;
+  /** Literal segments, ":name" parameters, or a final "*" for the rest of the path. */
+  segments: string[];
+  handler: Handler;
+}
+
+/**
+ * A small router. Patterns are made of literal segments, `:name` parameters (one segment)
+ * and a final `*` (the rest of the path, in `params['*']`). Parameters are percent-decoded.
+ * A GET route also answers HEAD. A path that exists with another method gets 405 with Allow;
+ * an unknown path gets 404.
+ */
+export class Router {
+  private readonly routes: Route[] = [];
+  private fallback: Handler = (_req, res) => sendText(res, 404, 'Not Found');
+
+  on(method: string, pattern: string, handler: Handler): this {
+    if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with "/": ${pattern}`);
+    const segments = pattern.split('/').slice(1);
+    const star = segments.indexOf('*');
+    if (star >= 0 && star !== segments.length - 1) throw new TypeError(`"*" must end the pattern: ${pattern}`);
+    this.routes.push({ method: method.toUpperCase(), segments, handler });
+    return this;
+  }
+
+  get(pattern: string, handler: Handler): this {
+    return this.on('GET', pattern, handler);
+  }
+  head(pattern: string, handler: Handler): this {
+    return this.on('HEAD', pattern, handler);
+  }
+  post(pattern: string, handler: Handler): this {
+    return this.on('POST', pattern, handler);
+  }
+  put(pattern: string, handler: Handler): this {
+    return this.on('PUT', pattern, handler);
+  }
+  delete(pattern: string, handler: Handler): this {
+    return this.on('DELETE', pattern, handler);
+  }
+  options(pattern: string, handler: Handler): this {
+    return this.on('OPTIONS', pattern, handler);
+  }
+  /** Handles requests no route matches (default: 404). */
+  notFound(handler: Handler): this {
+    this.fallback = handler;
+    return this;
+  }
+
+  /** The router as a server handler. */
+  readonly handle: Handler = (req, res) => {
+    const path = req.path;
+    let allowed: Set<string> | null = null;
+    let headFallback: Route | null = null;
+    let headParams: Record<string, string> | null = null;
+    for (const route of this.routes) {
+      const params = matchPath(route.segments, path);
+      if (params === null) continue;
+      if (params === MALFORMED) return sendText(res, 400, 'Malformed percent-encoding in path');
+      if (route.method === req.method) {
+        req.params = params;
+        return route.handler(req, res);
+      }
+      if (route.method === 'GET' && req.method === 'HEAD' && headFallback === null) {
+        headFallback = route;
+        headParams = params;
+      }
+      (allowed ??= new Set()).add(route.method);
+    }
+    if (headFallback !== null) {
+      req.params = headParams!;
+      return headFallback.handler(req, res);
+    }
+    if (allowed !== null) {
+      if (allowed.has('GET')) allowed.add('HEAD');
+      res.setHeader('Allow', [...allowed].join(', '));
+      return sendText(res, 405, 'Method Not Allowed');
+    }
+    return this.fallback(req, res);
+  };
+}
+
+const MALFORMED: Record<string, string> = Object.freeze({});
+
+/** Matches a raw (percent-encoded) path; null when it does not match, MALFORMED on bad escapes. */
+function matchPath(segments: readonly string[], path: string): Record<string, string> | null {
+  let params: Record<string, string> | null = null;
+  let at = 1; // after the leading "/"
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === '*') {
+      const rest = decode(path.slice(at));
+      if (rest === null) return MALFORMED;
+      (params ??= {})['*'] = rest;
+      return params;
+    }
+    if (at > path.length) return null;
+    let end = path.indexOf('/', at);
+    if (end < 0) end = path.length;
+    const raw = path.slice(at, end);
+    if (segment.charCodeAt(0) === 0x3a /* : */) {
+      if (raw === '') return null;
+      const value = decode(raw);
+      if (value === null) return MALFORMED;
+      (params ??= {})[segment.slice(1)] = value;
+    } else if (raw !== segment) {
+      return null;
+    }
+    at = end + 1;
+  }
+  return at > path.length ? (params ?? {}) : null;
+}
+
+function decode(raw: string): string | null {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Ends `res` with a short plain-text body. */
+export function sendText(res: Response, status: number, text: string): void {
+  res.status = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(text);
+}
+
+export type { Request, Response };

@@ -1,0 +1,16 @@
+import { Router } from '../index.js';
+import { addFileRoutes } from './file-routes.js';
+import { addTextRoutes } from './text-routes.js';
+
+export interface AppOptions {
+  /** Directory served under /files/; without it /files/... answers 404. */
+  directory?: string;
+}
+
+/** The built-in application: the challenge's routes plus the file server. */
+export async function createApp(options: AppOptions): Promise<Router> {
+  const router = new Router();
+  addTextRoutes(router);
+  if (options.directory !== undefined) await addFileRoutes(router, options.directory);
+  return router;
+}

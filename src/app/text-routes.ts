@@ -1,0 +1,22 @@
+import { gzipSync } from 'node:zlib';
+import type { Request, Response, Router } from '../index.js';
+import { negotiateEncoding } from './content-coding.js';
+
+/** Sends a short text body, gzip-compressed when the client accepts it. */
+function sendNegotiatedText(req: Request, res: Response, text: string): void {
+  res.setHeader('Content-Type', 'text/plain');
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (negotiateEncoding(req.header('accept-encoding'), ['gzip']) === 'gzip') {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.end(gzipSync(text));
+    return;
+  }
+  res.end(text);
+}
+
+/** The original challenge's routes: `/`, `/echo/{text}` and `/user-agent`. */
+export function addTextRoutes(router: Router): void {
+  router.get('/', (_req, res) => res.end());
+  router.get('/echo/:text', (req, res) => sendNegotiatedText(req, res, req.params['text']!));
+  router.get('/user-agent', (req, res) => sendNegotiatedText(req, res, req.header('user-agent') ?? ''));
+}

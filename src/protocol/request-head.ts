@@ -1,0 +1,45 @@
+/** How the request-target was written (RFC 9112 §3.2). */
+export type TargetForm = 'origin' | 'absolute' | 'authority' | 'asterisk';
+
+/** A parsed, validated request head. Header names are stored lower-cased, in arrival order. */
+export class RequestHead {
+  /** Body length from Content-Length, or -1 when the body is chunked or absent. */
+  contentLength = -1;
+  chunked = false;
+  /** Whether the connection may be reused after this exchange (version and Connection header). */
+  keepAlive = true;
+  expectContinue = false;
+  /** An Expect value other than 100-continue, which the server must refuse with 417. */
+  unsupportedExpectation: string | null = null;
+  host: string | null = null;
+
+  constructor(
+    readonly method: string,
+    /** The request-target exactly as received. */
+    readonly target: string,
+    readonly form: TargetForm,
+    /** Path of the target, still percent-encoded ("*" for asterisk-form, the authority for CONNECT). */
+    readonly path: string,
+    /** Query of the target without "?", still percent-encoded; "" when absent. */
+    readonly query: string,
+    /** 1 for HTTP/1.1, 0 for HTTP/1.0. */
+    readonly versionMinor: number,
+    readonly names: string[],
+    readonly values: string[],
+  ) {}
+
+  /** True when a body follows the head. */
+  get hasBody(): boolean {
+    return this.chunked || this.contentLength > 0;
+  }
+
+  /** The value of a header (name in any case); repeated fields are joined with ", ". */
+  get(name: string): string | undefined {
+    const key = name.toLowerCase();
+    let found: string | undefined;
+    for (let i = 0; i < this.names.length; i++) {
+      if (this.names[i] === key) found = found === undefined ? this.values[i] : `${found}, ${this.values[i]}`;
+    }
+    return found;
+  }
+}

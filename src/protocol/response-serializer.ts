@@ -1,0 +1,78 @@
+import { reasonPhrase } from './status.js';
+
+/** How a response body is delimited on the wire (RFC 9112 §6). */
+export const BodyFraming = {
+  /** No body and no length header: 1xx, 204 and 304 responses. */
+  None: 0,
+  /** `Content-Length: n` follows. */
+  Length: 1,
+  /** `Transfer-Encoding: chunked`. */
+  Chunked: 2,
+  /** The body ends when the connection closes (HTTP/1.0 peers with an unknown length). */
+  Close: 3,
+} as const;
+export type BodyFraming = (typeof BodyFraming)[keyof typeof BodyFraming];
+
+const statusLineCache = new Map<number, string>();
+
+/** "HTTP/1.1 200 OK\r\n", built once per status code. */
+export function statusLine(status: number): string {
+  let line = statusLineCache.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+    statusLineCache.set(status, line);
+  }
+  return line;
+}
+
+/** True for statuses whose responses never have a body (RFC 9110 §6.4.1). */
+export function statusForbidsBody(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
+/**
+ * Serialises a response head. Header names and values must already be validated
+ * (`isToken` / `isFieldValue`); `date` is the IMF-fixdate to send, supplied by the caller
+ * because this layer has no clock.
+ */
+export function serializeResponseHead(
+  status: number,
+  names: readonly string[],
+  values: readonly string[],
+  date: string,
+  framing: BodyFraming,
+  contentLength: number,
+  connection: 'close' | 'keep-alive' | null,
+): string {
+  let head = statusLine(status);
+  for (let i = 0; i < names.length; i++) head += `${names[i]}: ${values[i]}\r\n`;
+  head += `Date: ${date}\r\n`;
+  if (framing === BodyFraming.Length) head += `Content-Length: ${contentLength}\r\n`;
+  else if (framing === BodyFraming.Chunked) head += 'Transfer-Encoding: chunked\r\n';
+  if (connection !== null) head += connection === 'close' ? 'Connection: close\r\n' : 'Connection: keep-alive\r\n';
+  return `${head}\r\n`;
+}
+
+/** The line before a chunk of `size` bytes (size must be > 0). */
+export function chunkHeader(size: number): string {
+  return `${size.toString(16)}\r\n`;
+}
+
+export const CHUNK_TRAILER = Buffer.from('\r\n', 'latin1');
+export const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+
+/** A complete short plain-text error response that closes the connection. */
+export function serializeErrorResponse(status: number, message: string, date: string): Buffer {
+  const body = `${message}\n`;
+  const head = serializeResponseHead(
+    status,
+    ['Content-Type'],
+    ['text/plain; charset=utf-8'],
+    date,
+    BodyFraming.Length,
+    Buffer.byteLength(body),
+    'close',
+  );
+  return Buffer.from(head + body, 'utf8');
+}

@@ -1,0 +1,32 @@
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from '../protocol/index.js';
+
+/** Connection-level settings; every field has a default (see DEFAULT_SERVER_OPTIONS). */
+export interface ServerOptions extends ParserLimits {
+  /** The whole request head must arrive within this many ms of its first byte (408 after). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this many ms. */
+  keepAliveTimeoutMs: number;
+  /** A request body that stalls for this many ms is abandoned (408 when still possible). */
+  bodyTimeoutMs: number;
+  /** Most open connections; further ones get 503 and are closed. */
+  maxConnections: number;
+  /** Unread request body the server will read and discard to keep a connection alive. */
+  maxDrainBytes: number;
+  /** Pipelined bytes buffered while a request is being handled before reading pauses. */
+  maxPipelineBufferBytes: number;
+  /** Called with errors thrown by handlers (the client gets 500). */
+  onError: (error: unknown) => void;
+}
+
+export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
+  ...DEFAULT_PARSER_LIMITS,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  bodyTimeoutMs: 30_000,
+  maxConnections: 20_000,
+  maxDrainBytes: 256 * 1024,
+  maxPipelineBufferBytes: 64 * 1024,
+  onError: (error) => {
+    console.error('wirehttp: handler error:', error instanceof Error ? (error.stack ?? error.message) : error);
+  },
+};

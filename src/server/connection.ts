@@ -1,0 +1,428 @@
+import type { Socket } from 'node:net';
+import {
+  CONTINUE_RESPONSE,
+  ParseEvent,
+  ProtocolError,
+  RequestParser,
+  serializeErrorResponse,
+  type RequestHead,
+} from '../protocol/index.js';
+import type { ServerOptions } from './config.js';
+import { httpDate } from './http-date.js';
+import { Request, type BodyController } from './request.js';
+import { Response, type ResponseSink } from './response.js';
+
+export type Handler = (req: Request, res: Response) => void | Promise<void>;
+
+/** Methods this server knows; any other token gets 501 before a handler sees it. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT']);
+
+/** Why a connection's deadline exists; decides what happens when it passes. */
+const enum Deadline {
+  None,
+  /** Waiting for the rest of a request head (408). */
+  Headers,
+  /** Idle between requests (silent close). */
+  Idle,
+  /** Waiting for request body bytes (408 if possible). */
+  Body,
+  /** Closed for writing, reading leftovers so the peer sees our last response (destroy). */
+  Linger,
+}
+
+const LINGER_MS = 2_000;
+
+/**
+ * One client connection: feeds socket bytes to the parser, runs one exchange at a time
+ * (pipelined requests wait in the parser's buffer, so responses leave in order), batches
+ * the responses produced by one read into one socket write, and enforces timeouts via
+ * `deadline`, which the server's sweeper checks.
+ */
+export class Connection implements ResponseSink, BodyController {
+  deadline = 0;
+  private deadlineKind = Deadline.Headers;
+  private readonly parser: RequestParser;
+  private req: Request | null = null;
+  private res: Response | null = null;
+  private head: RequestHead | null = null;
+  private bodyDone = true;
+  private responseDone = true;
+  /** Body bytes that arrive after the response was sent are read and dropped, up to a limit. */
+  private discarded = 0;
+  private continueOwed = false;
+  private closeAfter = false;
+  private pumping = false;
+  private readPaused = false;
+  private bodyPaused = false;
+  private peerEnded = false;
+  private batch: (Buffer | string)[] | null = null;
+  private drainWaiters: (() => void)[] = [];
+  gone = false;
+  /** Set when the server is shutting down: finish the current exchange, then close. */
+  private draining = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ServerOptions,
+    private readonly handler: Handler,
+    private readonly onClosed: (conn: Connection) => void,
+  ) {
+    this.parser = new RequestParser(options);
+    this.deadline = Date.now() + options.headersTimeoutMs;
+    socket.setNoDelay(true);
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('end', () => this.onPeerEnd());
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.onClose());
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  /** True when no request is in progress and nothing is buffered. */
+  get idle(): boolean {
+    return this.responseDone && this.bodyDone && this.parser.buffered === 0;
+  }
+
+  // ---- ResponseSink -------------------------------------------------------------------
+
+  get closeAfterResponse(): boolean {
+    return this.closeAfter || this.draining;
+  }
+  get peerIsHttp11(): boolean {
+    return this.head !== null && this.head.versionMinor === 1;
+  }
+  get announceKeepAlive(): boolean {
+    return this.head !== null && this.head.versionMinor === 0;
+  }
+
+  write(data: Buffer | string, encoding?: BufferEncoding): boolean {
+    if (this.gone) return false;
+    if (this.batch !== null) {
+      this.batch.push(typeof data === 'string' ? Buffer.from(data, encoding ?? 'latin1') : data);
+      return true;
+    }
+    return typeof data === 'string' ? this.socket.write(data, encoding ?? 'latin1') : this.socket.write(data);
+  }
+
+  waitForDrain(): Promise<void> {
+    if (this.gone || !this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  responseComplete(closeConnection: boolean): void {
+    if (closeConnection) this.closeAfter = true;
+    this.responseDone = true;
+    if (!this.bodyDone) {
+      // The handler answered without reading the whole body. If the client still waits for
+      // 100 Continue it will not send the body, so the connection cannot be reused.
+      if (this.continueOwed) this.closeAfter = true;
+      if (this.closeAfter) {
+        this.req?.abortBody(new Error('Response sent before the body was read'));
+        this.finishExchange();
+        return;
+      }
+      this.bodyPaused = false;
+      this.resumeReading();
+      if (!this.pumping) this.pump();
+      return;
+    }
+    this.finishExchange();
+    if (!this.pumping) this.pump();
+  }
+
+  abort(reason: Error): void {
+    this.req?.abortBody(reason);
+    this.socket.destroy();
+  }
+
+  // ---- BodyController -----------------------------------------------------------------
+
+  wantBody(): void {
+    if (this.continueOwed && !this.responseDone) {
+      this.continueOwed = false;
+      if (this.res !== null && !this.res.headersSent) this.write(CONTINUE_RESPONSE);
+    }
+    if (this.bodyPaused) {
+      this.bodyPaused = false;
+      this.resumeReading();
+      if (!this.pumping) this.pump();
+    }
+  }
+
+  // ---- input --------------------------------------------------------------------------
+
+  private onData(data: Buffer): void {
+    if (this.deadlineKind === Deadline.Idle) this.setDeadline(Deadline.Headers, this.options.headersTimeoutMs);
+    if (this.deadlineKind === Deadline.Linger) return;
+    this.parser.feed(data);
+    this.batch = [];
+    this.pump();
+    this.flushBatch();
+  }
+
+  private flushBatch(): void {
+    const batch = this.batch;
+    this.batch = null;
+    if (batch === null || batch.length === 0 || this.gone) return;
+    if (batch.length === 1) {
+      this.socket.write(batch[0]!);
+      return;
+    }
+    let total = 0;
+    for (const part of batch) total += part.length;
+    if (total <= 64 * 1024) {
+      this.socket.write(Buffer.concat(batch as Buffer[], total));
+      return;
+    }
+    this.socket.cork();
+    for (const part of batch) this.socket.write(part);
+    this.socket.uncork();
+  }
+
+  /** Pulls parser events while the current exchange can accept them. */
+  private pump(): void {
+    this.pumping = true;
+    try {
+      while (!this.gone && this.deadlineKind !== Deadline.Linger) {
+        if (!this.bodyDone) {
+          if (this.bodyPaused) break;
+        } else if (!this.responseDone) {
+          // Handler still working: pipelined bytes wait, within a bound.
+          if (this.parser.buffered > this.options.maxPipelineBufferBytes) this.pauseReading();
+          break;
+        }
+        const event = this.parser.next();
+        if (event === ParseEvent.NeedData) {
+          if (this.peerEnded) this.onPeerEndWhileWaiting();
+          break;
+        }
+        if (event === ParseEvent.Head) this.startExchange(this.parser.head!);
+        else if (event === ParseEvent.Data) this.deliverBody(this.parser.chunk);
+        else if (event === ParseEvent.End) this.endBody();
+        else {
+          this.failRequest(this.parser.error!);
+          break;
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private startExchange(head: RequestHead): void {
+    this.head = head;
+    this.bodyDone = false;
+    this.responseDone = false;
+    this.discarded = 0;
+    this.continueOwed = false;
+    this.closeAfter = !head.keepAlive;
+    this.setDeadline(head.hasBody ? Deadline.Body : Deadline.None, this.options.bodyTimeoutMs);
+    const refusal = this.refusal(head);
+    if (refusal !== null) {
+      this.failRequest(refusal);
+      return;
+    }
+    this.continueOwed = head.expectContinue && head.versionMinor === 1 && head.hasBody;
+    const req = new Request(head, this, this.remoteAddress);
+    const res = new Response(this, head.method === 'HEAD');
+    this.req = req;
+    this.res = res;
+    let result: void | Promise<void>;
+    try {
+      result = this.handler(req, res);
+    } catch (error) {
+      this.handlerFailed(res, error);
+      return;
+    }
+    if (result !== undefined && typeof result.then === 'function') {
+      result.then(undefined, (error: unknown) => this.handlerFailed(res, error));
+    }
+  }
+
+  /** Checks the server makes before any handler runs. */
+  private refusal(head: RequestHead): ProtocolError | null {
+    if (!KNOWN_METHODS.has(head.method)) return new ProtocolError(501, `Method not implemented: ${head.method}`);
+    if (head.form === 'authority') return new ProtocolError(501, 'This server is not a proxy');
+    if (head.unsupportedExpectation !== null) return new ProtocolError(417, 'Unsupported expectation');
+    return null;
+  }
+
+  private handlerFailed(res: Response, error: unknown): void {
+    const status = statusOf(error);
+    if (status === 500) this.options.onError(error);
+    if (res !== this.res || this.gone) return;
+    if (res.headersSent) {
+      this.abort(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    // The framing is intact, so the connection can stay open; only the response changes.
+    res.replaceWithError(status, status === 500 ? 'Internal Server Error' : messageOf(error));
+  }
+
+  private deliverBody(chunk: Buffer): void {
+    this.setDeadline(Deadline.Body, this.options.bodyTimeoutMs);
+    if (this.responseDone) {
+      this.discarded += chunk.length;
+      if (this.discarded > this.options.maxDrainBytes) {
+        this.closeAfter = true;
+        this.endConnection();
+      }
+      return;
+    }
+    if (!this.req!.pushBody(chunk)) {
+      this.bodyPaused = true;
+      this.pauseReading();
+      // No timeout while our own consumer is slow; the client is not at fault.
+      this.setDeadline(Deadline.None, 0);
+    }
+  }
+
+  private endBody(): void {
+    this.bodyDone = true;
+    this.setDeadline(Deadline.None, 0);
+    this.req!.endBody();
+    if (this.responseDone) this.finishExchange();
+  }
+
+  /** Both halves of the exchange are complete: close, or get ready for the next request. */
+  private finishExchange(): void {
+    this.req = null;
+    this.res = null;
+    this.bodyDone = true;
+    this.responseDone = true;
+    if (this.closeAfter || this.draining) {
+      this.endConnection();
+      return;
+    }
+    this.resumeReading();
+    if (this.parser.buffered > 0) this.setDeadline(Deadline.Headers, this.options.headersTimeoutMs);
+    else if (this.peerEnded) this.endConnection();
+    else this.setDeadline(Deadline.Idle, this.options.keepAliveTimeoutMs);
+  }
+
+  /** Answers a request that cannot be handled, then closes: the framing is no longer trusted. */
+  private failRequest(error: ProtocolError): void {
+    this.closeAfter = true;
+    if (this.req !== null && !this.bodyDone) this.req.abortBody(error);
+    if (this.res === null || !this.res.headersSent) {
+      this.write(serializeErrorResponse(error.status, error.message, httpDate()));
+    }
+    this.responseDone = true;
+    this.bodyDone = true;
+    this.finishExchange();
+  }
+
+  private onPeerEnd(): void {
+    this.peerEnded = true;
+    if (!this.pumping) this.pump();
+    if (this.idle && this.deadlineKind !== Deadline.Linger) this.endConnection();
+    else if (this.deadlineKind === Deadline.Linger) this.socket.destroy();
+  }
+
+  /** The peer finished sending while the parser needs more: a truncated request. */
+  private onPeerEndWhileWaiting(): void {
+    if (!this.bodyDone && this.req !== null) {
+      this.req.abortBody(new Error('Client closed the connection before the body was complete'));
+      this.bodyDone = true;
+      this.closeAfter = true;
+      if (this.responseDone) this.endConnection();
+    } else if (this.responseDone) {
+      this.endConnection();
+    }
+  }
+
+  // ---- output and lifetime ------------------------------------------------------------
+
+  /** Stops writing after what is queued, and keeps reading briefly so the peer gets it all. */
+  private endConnection(): void {
+    if (this.gone || this.deadlineKind === Deadline.Linger) return;
+    this.flushBatch();
+    this.setDeadline(Deadline.Linger, LINGER_MS);
+    this.socket.end();
+    this.resumeReading();
+    if (this.peerEnded) this.socket.destroy();
+  }
+
+  private pauseReading(): void {
+    if (!this.readPaused) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  private resumeReading(): void {
+    if (this.readPaused && !this.bodyPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  private onDrain(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private onClose(): void {
+    this.gone = true;
+    this.req?.abortBody(new Error('Connection closed'));
+    this.onDrain();
+    this.onClosed(this);
+  }
+
+  private setDeadline(kind: Deadline, ms: number): void {
+    this.deadlineKind = kind;
+    this.deadline = kind === Deadline.None ? Infinity : Date.now() + ms;
+  }
+
+  /** Called by the server's sweeper once `deadline` has passed. */
+  expire(): void {
+    switch (this.deadlineKind) {
+      case Deadline.Headers:
+        if (this.parser.buffered > 0) this.write(serializeErrorResponse(408, 'Request timeout', httpDate()));
+        this.endConnection();
+        break;
+      case Deadline.Body:
+        this.req?.abortBody(new Error('Request body timed out'));
+        if (this.res !== null && !this.res.headersSent) {
+          this.write(serializeErrorResponse(408, 'Request body timeout', httpDate()));
+          this.res.finished = true;
+        }
+        this.bodyDone = true;
+        this.responseDone = true;
+        this.closeAfter = true;
+        this.finishExchange();
+        break;
+      case Deadline.Idle:
+        this.endConnection();
+        break;
+      case Deadline.Linger:
+        this.socket.destroy();
+        break;
+      case Deadline.None:
+        break;
+    }
+  }
+
+  /** Graceful shutdown: idle connections close now, busy ones after their current response. */
+  drain(): void {
+    this.draining = true;
+    if (this.idle || this.deadlineKind === Deadline.Idle) this.endConnection();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'Request failed';
+}

@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import type { RequestHead } from '../protocol/index.js';
+
+/** What a Request needs from its connection to stream its body. */
+export interface BodyController {
+  /** The consumer wants (more) body: resume reading, send 100 Continue if still owed. */
+  wantBody(): void;
+}
+
+/** A readable request body; reading pulls from the socket, pausing it when the consumer is slow. */
+class RequestBody extends Readable {
+  constructor(private readonly controller: BodyController) {
+    super({ highWaterMark: 64 * 1024 });
+  }
+
+  override _read(): void {
+    this.controller.wantBody();
+  }
+}
+
+export class BodyTooLargeError extends Error {
+  readonly status = 413;
+  constructor(limit: number) {
+    super(`Request body exceeds ${limit} bytes`);
+  }
+}
+
+/** An HTTP request as seen by a handler. Headers are read lazily from the parsed head. */
+export class Request {
+  /** Route parameters, percent-decoded (filled in by the router). */
+  params: Record<string, string> = {};
+  private bodyStream: RequestBody | null = null;
+  private bodyEnded = false;
+  private headerRecord: Record<string, string> | null = null;
+
+  constructor(
+    private readonly head: RequestHead,
+    private readonly controller: BodyController,
+    /** Address of the peer (the TCP client, not a proxied client). */
+    readonly remoteAddress: string,
+  ) {}
+
+  get method(): string {
+    return this.head.method;
+  }
+  /** The request-target exactly as received. */
+  get target(): string {
+    return this.head.target;
+  }
+  /** The path of the target, still percent-encoded. */
+  get path(): string {
+    return this.head.path;
+  }
+  /** The query string without "?", still percent-encoded ("" when absent). */
+  get query(): string {
+    return this.head.query;
+  }
+  get httpVersion(): '1.1' | '1.0' {
+    return this.head.versionMinor === 1 ? '1.1' : '1.0';
+  }
+  /** True when the request carries a body (Content-Length > 0 or chunked). */
+  get hasBody(): boolean {
+    return this.head.hasBody;
+  }
+  /** Body length announced by Content-Length, or undefined when chunked or absent. */
+  get contentLength(): number | undefined {
+    return this.head.contentLength >= 0 ? this.head.contentLength : undefined;
+  }
+
+  /** A header's value (name in any case); repeated fields are joined with ", ". */
+  header(name: string): string | undefined {
+    return this.head.get(name);
+  }
+
+  /** All headers as a record keyed by lower-case name. */
+  get headers(): Readonly<Record<string, string>> {
+    if (this.headerRecord === null) {
+      const record: Record<string, string> = Object.create(null) as Record<string, string>;
+      const { names, values } = this.head;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        record[name] = name in record ? `${record[name]}, ${values[i]}` : values[i]!;
+      }
+      this.headerRecord = record;
+    }
+    return this.headerRecord;
+  }
+
+  /** The body as a stream of Buffers (empty when there is none). Reading it applies backpressure. */
+  get body(): Readable {
+    if (this.bodyStream === null) {
+      this.bodyStream = new RequestBody(this.controller);
+      if (this.bodyEnded || !this.head.hasBody) this.bodyStream.push(null);
+    }
+    return this.bodyStream;
+  }
+
+  /** Reads the whole body into memory, refusing more than `limit` bytes. */
+  async bytes(limit = 1024 * 1024): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const part of this.body) {
+      size += (part as Buffer).length;
+      if (size > limit) {
+        this.body.destroy();
+        throw new BodyTooLargeError(limit);
+      }
+      parts.push(part as Buffer);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** Reads the whole body as UTF-8 text, refusing more than `limit` bytes. */
+  async text(limit?: number): Promise<string> {
+    return (await this.bytes(limit)).toString('utf8');
+  }
+
+  /** @internal Delivers body bytes; returns false when the consumer wants no more for now. */
+  pushBody(chunk: Buffer): boolean {
+    return this.body.push(chunk);
+  }
+
+  /** @internal The body is complete. */
+  endBody(): void {
+    this.bodyEnded = true;
+    if (this.bodyStream !== null) this.bodyStream.push(null);
+  }
+
+  /** @internal The body will never complete (connection lost or framing error). */
+  abortBody(reason: Error): void {
+    if (this.bodyStream !== null && !this.bodyEnded) this.bodyStream.destroy(reason);
+    this.bodyEnded = true;
+  }
+
+  /** @internal True when a consumer has asked for the body. */
+  get bodyRequested(): boolean {
+    return this.bodyStream !== null;
+  }
+}

@@ -1,0 +1,271 @@
+import type { Readable } from 'node:stream';
+import {
+  BodyFraming,
+  CHUNK_TRAILER,
+  LAST_CHUNK,
+  chunkHeader,
+  isFieldValue,
+  isToken,
+  serializeResponseHead,
+  statusForbidsBody,
+} from '../protocol/index.js';
+import { httpDate } from './http-date.js';
+
+/** What a Response needs from its connection. */
+export interface ResponseSink {
+  /** Queues bytes for the socket; false when the caller should wait for `waitForDrain`. */
+  write(data: Buffer | string, encoding?: BufferEncoding): boolean;
+  waitForDrain(): Promise<void>;
+  /** Whether the connection will close after this response (decided per exchange). */
+  readonly closeAfterResponse: boolean;
+  /** True when the client speaks HTTP/1.1 (chunked responses are possible). */
+  readonly peerIsHttp11: boolean;
+  /** True when the peer asked for keep-alive with HTTP/1.0 and must be told it is granted. */
+  readonly announceKeepAlive: boolean;
+  /** The socket is gone; writes are dropped. */
+  readonly gone: boolean;
+  responseComplete(closeConnection: boolean): void;
+  /** Tears the connection down: used when a body cannot be completed as framed. */
+  abort(reason: Error): void;
+}
+
+export type Body = string | Uint8Array;
+
+/** Bodies up to this size are copied into the head's buffer so the response leaves in one write. */
+const COALESCE_LIMIT = 16 * 1024;
+
+/** Response headers the connection layer owns: setting them would break framing. */
+const RESERVED = new Set(['transfer-encoding', 'date', 'content-length', 'connection']);
+
+/**
+ * An HTTP response. Set status and headers, then either `end(body)` once, or stream with
+ * `write()` / `send()` and finish with `end()`. Framing (Content-Length or chunked),
+ * `Date` and `Connection` are added by the server.
+ */
+export class Response {
+  status = 200;
+  /** True once the status line and headers have been handed to the socket. */
+  headersSent = false;
+  /** True once `end()` has completed the response. */
+  finished = false;
+  private readonly names: string[] = [];
+  private readonly values: string[] = [];
+  private declaredLength = -1;
+  private wantsClose = false;
+  private framing: BodyFraming = BodyFraming.Length;
+  private written = 0;
+
+  constructor(
+    private readonly sink: ResponseSink,
+    private readonly isHeadRequest: boolean,
+  ) {}
+
+  /** Sets a header, replacing any of the same name. Throws TypeError on names or values that could inject. */
+  setHeader(name: string, value: string | number): this {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (this.acceptSpecial(name, text)) return this;
+    const key = name.toLowerCase();
+    for (let i = 0; i < this.names.length; i++) {
+      if (this.names[i]!.toLowerCase() === key) {
+        this.values[i] = text;
+        return this;
+      }
+    }
+    this.names.push(name);
+    this.values.push(text);
+    return this;
+  }
+
+  /** Adds a header line, keeping existing ones of the same name (e.g. Set-Cookie). */
+  appendHeader(name: string, value: string): this {
+    if (this.acceptSpecial(name, value)) return this;
+    this.names.push(name);
+    this.values.push(value);
+    return this;
+  }
+
+  getHeader(name: string): string | undefined {
+    const key = name.toLowerCase();
+    if (key === 'content-length') return this.declaredLength >= 0 ? String(this.declaredLength) : undefined;
+    for (let i = 0; i < this.names.length; i++) if (this.names[i]!.toLowerCase() === key) return this.values[i];
+    return undefined;
+  }
+
+  removeHeader(name: string): this {
+    const key = name.toLowerCase();
+    if (key === 'content-length') this.declaredLength = -1;
+    for (let i = this.names.length - 1; i >= 0; i--) {
+      if (this.names[i]!.toLowerCase() === key) {
+        this.names.splice(i, 1);
+        this.values.splice(i, 1);
+      }
+    }
+    return this;
+  }
+
+  /** Validates a header and handles the ones that steer framing. True when it was consumed here. */
+  private acceptSpecial(name: string, value: string): boolean {
+    if (this.headersSent) throw new Error('Headers already sent');
+    if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
+    if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
+    const key = name.toLowerCase();
+    if (!RESERVED.has(key)) return false;
+    if (key === 'content-length') {
+      if (!/^[0-9]{1,15}$/.test(value)) throw new TypeError('Content-Length must be a non-negative integer');
+      this.declaredLength = Number(value);
+      return true;
+    }
+    if (key === 'connection' && value.toLowerCase() === 'close') {
+      this.wantsClose = true;
+      return true;
+    }
+    throw new TypeError(`The server sets ${name} itself`);
+  }
+
+  /** @internal Discards whatever the handler set and answers with a short text error. */
+  replaceWithError(status: number, message: string): void {
+    if (this.finished) return;
+    this.names.length = 0;
+    this.values.length = 0;
+    this.declaredLength = -1;
+    this.status = status;
+    this.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    this.end(`${message}\n`);
+  }
+
+  /** Asks for the connection to be closed after this response. */
+  closeConnection(): this {
+    this.wantsClose = true;
+    return this;
+  }
+
+  /** Completes the response, with an optional body. */
+  end(body?: Body): void {
+    if (this.finished) throw new Error('Response already ended');
+    if (this.headersSent) {
+      if (body !== undefined) this.write(body);
+      this.finishStream();
+      return;
+    }
+    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const forbidsBody = statusForbidsBody(this.status);
+    let advertised = length;
+    if (this.declaredLength >= 0) {
+      // A HEAD response may announce the length a GET would have without carrying the body.
+      if (this.isHeadRequest && body === undefined) advertised = this.declaredLength;
+      else if (this.declaredLength !== length) throw new Error('Body length differs from the Content-Length set');
+    }
+    this.framing = forbidsBody ? BodyFraming.None : BodyFraming.Length;
+    const head = this.serializeHead(advertised);
+    const sendBody = body !== undefined && length > 0 && !forbidsBody && !this.isHeadRequest;
+    if (!sendBody) {
+      this.sink.write(head, 'latin1');
+    } else if (length <= COALESCE_LIMIT) {
+      const out = Buffer.allocUnsafe(head.length + length);
+      out.write(head, 0, 'latin1');
+      if (typeof body === 'string') out.write(body, head.length, 'utf8');
+      else out.set(body, head.length);
+      this.sink.write(out);
+    } else {
+      this.sink.write(head, 'latin1');
+      this.sink.write(typeof body === 'string' ? Buffer.from(body, 'utf8') : toBuffer(body));
+    }
+    this.finished = true;
+    this.sink.responseComplete(this.wantsClose);
+  }
+
+  /**
+   * Writes part of a streamed body. The head goes out first, framed by the Content-Length
+   * set beforehand, else chunked (HTTP/1.1) or by closing the connection (HTTP/1.0).
+   * Returns false when the socket is backed up: wait for `drain()`.
+   */
+  write(chunk: Body): boolean {
+    if (this.finished) throw new Error('Response already ended');
+    if (!this.headersSent) this.startStream();
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
+    if (data.length === 0 || this.framing === BodyFraming.None || this.isHeadRequest) return !this.sink.gone;
+    this.written += data.length;
+    if (this.framing === BodyFraming.Length && this.written > this.declaredLength) {
+      throw new Error('Body is longer than the Content-Length set');
+    }
+    if (this.framing === BodyFraming.Chunked) {
+      this.sink.write(chunkHeader(data.length), 'latin1');
+      this.sink.write(data);
+      return this.sink.write(CHUNK_TRAILER);
+    }
+    return this.sink.write(data);
+  }
+
+  /** Resolves when the socket can take more data (or is gone). */
+  drain(): Promise<void> {
+    return this.sink.waitForDrain();
+  }
+
+  /** True when the client has gone away; further writes are dropped. */
+  get closed(): boolean {
+    return this.sink.gone;
+  }
+
+  /** Streams a whole body from `source` with backpressure, then ends the response. */
+  async send(source: Readable | AsyncIterable<Body>): Promise<void> {
+    try {
+      for await (const chunk of source as AsyncIterable<Body>) {
+        if (this.sink.gone) break;
+        if (!this.write(chunk)) await this.drain();
+      }
+    } catch (error) {
+      if (!this.headersSent) throw error;
+      // The head is out, so the status cannot change: cut the connection so the client sees a short body.
+      this.finished = true;
+      this.sink.abort(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (this.sink.gone) {
+      this.finished = true;
+      return;
+    }
+    this.end();
+  }
+
+  private startStream(): void {
+    const forbidsBody = statusForbidsBody(this.status);
+    if (forbidsBody) this.framing = BodyFraming.None;
+    else if (this.declaredLength >= 0) this.framing = BodyFraming.Length;
+    else if (this.sink.peerIsHttp11) this.framing = BodyFraming.Chunked;
+    else {
+      this.framing = BodyFraming.Close;
+      this.wantsClose = true;
+    }
+    if (this.isHeadRequest && this.framing === BodyFraming.Chunked) this.framing = BodyFraming.None;
+    this.sink.write(this.serializeHead(this.declaredLength), 'latin1');
+  }
+
+  private finishStream(): void {
+    this.finished = true;
+    if (this.framing === BodyFraming.Chunked && !this.isHeadRequest) this.sink.write(LAST_CHUNK);
+    if (this.framing === BodyFraming.Length && !this.isHeadRequest && this.written !== this.declaredLength) {
+      this.sink.abort(new Error('Body is shorter than the Content-Length set'));
+      return;
+    }
+    this.sink.responseComplete(this.wantsClose);
+  }
+
+  private serializeHead(contentLength: number): string {
+    this.headersSent = true;
+    const close = this.wantsClose || this.sink.closeAfterResponse || this.framing === BodyFraming.Close;
+    if (close) this.wantsClose = true;
+    return serializeResponseHead(
+      this.status,
+      this.names,
+      this.values,
+      httpDate(),
+      this.framing,
+      contentLength,
+      close ? 'close' : this.sink.announceKeepAlive ? 'keep-alive' : null,
+    );
+  }
+}
+
+function toBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,141 @@
+import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
+import { Connection, type Handler } from './connection.js';
+import { httpDate } from './http-date.js';
+import { serializeErrorResponse } from '../protocol/index.js';
+
+export interface ListenOptions {
+  /** TCP port; 0 picks a free one. */
+  port?: number;
+  /**
+   * Address to bind. "localhost" (the default) binds both 127.0.0.1 and ::1 on the same
+   * port, so the server is reachable as localhost over IPv4 and IPv6 but not from other hosts.
+   */
+  host?: string;
+}
+
+export interface ListeningAddress {
+  host: string;
+  port: number;
+}
+
+/** Accepts connections on one or more listeners and runs them through `Connection`. */
+export class HttpServer {
+  readonly options: ServerOptions;
+  private readonly listeners: net.Server[] = [];
+  private readonly connections = new Set<Connection>();
+  private sweeper: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly handler: Handler,
+    options: Partial<ServerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts listening; resolves with the bound addresses. */
+  async listen(options: ListenOptions = {}): Promise<ListeningAddress[]> {
+    const host = options.host ?? 'localhost';
+    let port = options.port ?? 4221;
+    if (host === 'localhost') {
+      const first = await this.bind(port, '127.0.0.1');
+      port = first.port;
+      try {
+        await this.bind(port, '::1');
+      } catch (error) {
+        // A machine without IPv6 loopback still serves IPv4; any other failure is real.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT') {
+          await this.close();
+          throw error;
+        }
+      }
+    } else {
+      await this.bind(port, host);
+    }
+    this.startSweeper();
+    return this.addresses();
+  }
+
+  addresses(): ListeningAddress[] {
+    return this.listeners.map((listener) => {
+      const address = listener.address() as net.AddressInfo;
+      return { host: address.address, port: address.port };
+    });
+  }
+
+  private bind(port: number, host: string): Promise<ListeningAddress> {
+    const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    return this.listenOn(listener, port, host);
+  }
+
+  /** Listens with an already-built net or tls server whose connections come to `accept`. */
+  listenOn(listener: net.Server, port: number, host: string): Promise<ListeningAddress> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      listener.once('error', onError);
+      listener.listen({ port, host, ipv6Only: host === '::1' }, () => {
+        listener.off('error', onError);
+        this.listeners.push(listener);
+        const address = listener.address() as net.AddressInfo;
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  /** Takes over an accepted socket (plain TCP or TLS). */
+  accept(socket: net.Socket | TLSSocket): void {
+    if (this.closing || this.connections.size >= this.options.maxConnections) {
+      socket.on('error', () => socket.destroy());
+      socket.end(serializeErrorResponse(503, 'Server busy', httpDate()));
+      return;
+    }
+    const connection = new Connection(socket, this.options, this.handler, (closed) =>
+      this.connections.delete(closed),
+    );
+    this.connections.add(connection);
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper !== null) return;
+    const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs } = this.options;
+    // Sweep often enough that no timeout overshoots by more than about a quarter.
+    const every = Math.min(1000, Math.max(10, Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs) / 4));
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  /** One timer for all connections instead of one per connection per request. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections) if (connection.deadline <= now) connection.expire();
+  }
+
+  /**
+   * Stops accepting, closes idle connections, lets in-flight exchanges finish (their
+   * responses say `Connection: close`), and destroys whatever is left after `graceMs`.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    const closed = Promise.all(
+      this.listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
+    );
+    this.listeners.length = 0;
+    for (const connection of this.connections) connection.drain();
+    const deadline = Date.now() + graceMs;
+    while (this.connections.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const connection of this.connections) connection.destroy();
+    await closed;
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+}
