@@ -5,7 +5,7 @@ import { HttpServer } from './server/server.js';
 
 export { HttpError } from './api/http-error.js';
 export { Router, sendText } from './api/router.js';
-export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server/config.js';
+export { DEFAULT_SERVER_OPTIONS, type ResponseRecord, type ServerOptions } from './server/config.js';
 export type { Handler } from './server/connection.js';
 export { BodyTooLargeError, type Request } from './server/request.js';
 export type { Response, Body } from './server/response.js';

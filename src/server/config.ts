@@ -1,4 +1,16 @@
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from '../protocol/index.js';
+import type { Request } from './request.js';
+
+/** One finished exchange, as reported to `onResponse` (e.g. for an access log). */
+export interface ResponseRecord {
+  /** The request, or null when it could not be parsed (the response was an error). */
+  request: Request | null;
+  remoteAddress: string;
+  status: number;
+  /** Body bytes sent (0 for HEAD and bodiless responses). */
+  bytes: number;
+  durationMs: number;
+}
 
 /** Connection-level settings; every field has a default (see DEFAULT_SERVER_OPTIONS). */
 export interface ServerOptions extends ParserLimits {
@@ -16,6 +28,8 @@ export interface ServerOptions extends ParserLimits {
   maxPipelineBufferBytes: number;
   /** Called with errors thrown by handlers (the client gets 500). */
   onError: (error: unknown) => void;
+  /** Called after each response has been handed to the socket; null costs nothing. */
+  onResponse: ((record: ResponseRecord) => void) | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
@@ -29,4 +43,5 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
   onError: (error) => {
     console.error('wirehttp: handler error:', error instanceof Error ? (error.stack ?? error.message) : error);
   },
+  onResponse: null,
 };

@@ -60,6 +60,8 @@ export class Connection implements ResponseSink, BodyController {
   gone = false;
   /** Set when the server is shutting down: finish the current exchange, then close. */
   private draining = false;
+  /** When the current request's head was parsed (only tracked when someone logs). */
+  private startedAt = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -113,6 +115,7 @@ export class Connection implements ResponseSink, BodyController {
   }
 
   responseComplete(closeConnection: boolean): void {
+    if (this.options.onResponse !== null && this.res !== null) this.report(this.req, this.res.status, this.res.bytesSent);
     if (closeConnection) this.closeAfter = true;
     this.responseDone = true;
     if (!this.bodyDone) {
@@ -212,7 +215,13 @@ export class Connection implements ResponseSink, BodyController {
     }
   }
 
+  private report(req: Request | null, status: number, bytes: number): void {
+    const durationMs = this.startedAt === 0 ? 0 : performance.now() - this.startedAt;
+    this.options.onResponse!({ request: req, remoteAddress: this.remoteAddress, status, bytes, durationMs });
+  }
+
   private startExchange(head: RequestHead): void {
+    if (this.options.onResponse !== null) this.startedAt = performance.now();
     this.head = head;
     this.bodyDone = false;
     this.responseDone = false;
@@ -309,6 +318,7 @@ export class Connection implements ResponseSink, BodyController {
     if (this.req !== null && !this.bodyDone) this.req.abortBody(error);
     if (this.res === null || !this.res.headersSent) {
       this.write(serializeErrorResponse(error.status, error.message, httpDate()));
+      if (this.options.onResponse !== null) this.report(this.req, error.status, 0);
     }
     this.responseDone = true;
     this.bodyDone = true;

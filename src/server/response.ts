@@ -161,12 +161,14 @@ export class Response {
     if (!sendBody) {
       this.sink.write(head, 'latin1');
     } else if (length <= COALESCE_LIMIT) {
+      this.written = length;
       const out = Buffer.allocUnsafe(head.length + length);
       out.write(head, 0, 'latin1');
       if (typeof body === 'string') out.write(body, head.length, 'utf8');
       else out.set(body, head.length);
       this.sink.write(out);
     } else {
+      this.written = length;
       this.sink.write(head, 'latin1');
       this.sink.write(typeof body === 'string' ? Buffer.from(body, 'utf8') : toBuffer(body));
     }
@@ -199,6 +201,11 @@ export class Response {
   /** Resolves when the socket can take more data (or is gone). */
   drain(): Promise<void> {
     return this.sink.waitForDrain();
+  }
+
+  /** Body bytes handed to the socket so far (never counts a HEAD response's body). */
+  get bytesSent(): number {
+    return this.written;
   }
 
   /** True when the client has gone away; further writes are dropped. */

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { Connection, type Handler } from './connection.js';
 import { httpDate } from './http-date.js';
@@ -13,6 +13,8 @@ export interface ListenOptions {
    * port, so the server is reachable as localhost over IPv4 and IPv6 but not from other hosts.
    */
   host?: string;
+  /** Serve HTTPS with this certificate chain and private key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface ListeningAddress {
@@ -44,11 +46,12 @@ export class HttpServer {
   async listen(options: ListenOptions = {}): Promise<ListeningAddress[]> {
     const host = options.host ?? 'localhost';
     let port = options.port ?? 4221;
+    const tlsOptions = options.tls;
     if (host === 'localhost') {
-      const first = await this.bind(port, '127.0.0.1');
+      const first = await this.bind(port, '127.0.0.1', tlsOptions);
       port = first.port;
       try {
-        await this.bind(port, '::1');
+        await this.bind(port, '::1', tlsOptions);
       } catch (error) {
         // A machine without IPv6 loopback still serves IPv4; any other failure is real.
         const code = (error as NodeJS.ErrnoException).code;
@@ -58,7 +61,7 @@ export class HttpServer {
         }
       }
     } else {
-      await this.bind(port, host);
+      await this.bind(port, host, tlsOptions);
     }
     this.startSweeper();
     return this.addresses();
@@ -71,8 +74,14 @@ export class HttpServer {
     });
   }
 
-  private bind(port: number, host: string): Promise<ListeningAddress> {
-    const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  private bind(port: number, host: string, tlsOptions: ListenOptions['tls']): Promise<ListeningAddress> {
+    const onSocket = (socket: net.Socket): void => this.accept(socket);
+    const listener =
+      tlsOptions === undefined
+        ? net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket)
+        : tls.createServer({ ...tlsOptions, allowHalfOpen: true }, onSocket);
+    // Failed handshakes are the client's problem; they must not reach the process.
+    listener.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
     return this.listenOn(listener, port, host);
   }
 
