@@ -64,6 +64,7 @@ export class RequestParser {
   private lineCount = 0;
   private requestLineEnd = -1;
   private emptyLines = 0;
+  private lastValidHost: string | null = null;
 
   /** Bytes left in the current Content-Length body or chunk. */
   private remaining = 0;
@@ -371,7 +372,7 @@ export class RequestParser {
       }
       let valueEnd = lineEnd;
       while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
-      names.push(buf.toString('latin1', nameStart, nameEnd).toLowerCase());
+      names.push(headerName(buf, nameStart, nameEnd));
       values.push(buf.toString('latin1', valueStart, valueEnd));
       p = lineEnd + 2;
     }
@@ -397,7 +398,10 @@ export class RequestParser {
       switch (name) {
         case 'host':
           if (++hosts > 1) return this.failed(400, 'Multiple Host headers');
-          if (!isValidHostHeader(value)) return this.failed(400, 'Invalid Host header');
+          if (value !== this.lastValidHost) {
+            if (!isValidHostHeader(value)) return this.failed(400, 'Invalid Host header');
+            this.lastValidHost = value; // a connection's requests nearly always repeat it
+          }
           head.host = value;
           break;
         case 'content-length': {
@@ -599,4 +603,30 @@ function methodName(buf: Buffer, start: number, end: number): string {
     return 'HEAD';
   }
   return buf.toString('latin1', start, end);
+}
+
+/** Header names common enough to be worth recognising without allocating, grouped by length. */
+const COMMON_NAMES_BY_LENGTH: string[][] = [];
+for (const name of [
+  'host', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'connection', 'content-length',
+  'content-type', 'transfer-encoding', 'expect', 'range', 'if-range', 'if-none-match', 'if-match',
+  'if-modified-since', 'if-unmodified-since', 'cookie', 'referer', 'origin', 'cache-control',
+  'authorization', 'upgrade', 'te', 'forwarded', 'x-forwarded-for', 'pragma',
+]) {
+  (COMMON_NAMES_BY_LENGTH[name.length] ??= []).push(name);
+}
+
+/** The lower-cased header name in [start, end), which holds only token characters. */
+function headerName(buf: Buffer, start: number, end: number): string {
+  const candidates = COMMON_NAMES_BY_LENGTH[end - start];
+  if (candidates !== undefined) {
+    for (const name of candidates) {
+      // OR-ing 0x20 lower-cases letters; the names hold only letters and '-', which no
+      // other token character can turn into.
+      let i = 0;
+      while (i < name.length && (buf[start + i]! | 0x20) === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+  }
+  return buf.toString('latin1', start, end).toLowerCase();
 }

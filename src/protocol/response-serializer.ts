@@ -58,7 +58,8 @@ export function chunkHeader(size: number): string {
   return `${size.toString(16)}\r\n`;
 }
 
-export const CHUNK_TRAILER = Buffer.from('\r\n', 'latin1');
+/** What follows each chunk's data (latin-1 text, like the heads). */
+export const CHUNK_TRAILER = '\r\n';
 export const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 export const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 

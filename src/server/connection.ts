@@ -55,7 +55,12 @@ export class Connection implements ResponseSink, BodyController {
   private readPaused = false;
   private bodyPaused = false;
   private peerEnded = false;
-  private batch: (Buffer | string)[] | null = null;
+  /** True while the responses to one read are being produced: they leave in one write. */
+  private batching = false;
+  /** Latin-1 text queued during a batch, after `pendingParts`; adjacent text is joined. */
+  private pendingText = '';
+  private pendingParts: (Buffer | string)[] = [];
+  private peer: string | null = null;
   private drainWaiters: (() => void)[] = [];
   gone = false;
   /** Set when the server is shutting down: finish the current exchange, then close. */
@@ -80,7 +85,7 @@ export class Connection implements ResponseSink, BodyController {
   }
 
   get remoteAddress(): string {
-    return this.socket.remoteAddress ?? '';
+    return (this.peer ??= this.socket.remoteAddress ?? '');
   }
 
   /** True when no request is in progress and nothing is buffered. */
@@ -100,13 +105,27 @@ export class Connection implements ResponseSink, BodyController {
     return this.head !== null && this.head.versionMinor === 0;
   }
 
-  write(data: Buffer | string, encoding?: BufferEncoding): boolean {
+  write(data: Buffer | string): boolean {
     if (this.gone) return false;
-    if (this.batch !== null) {
-      this.batch.push(typeof data === 'string' ? Buffer.from(data, encoding ?? 'latin1') : data);
+    if (this.batching) {
+      if (typeof data === 'string') {
+        this.pendingText += data;
+      } else {
+        if (this.pendingText !== '') this.pendingParts.push(this.pendingText);
+        this.pendingText = '';
+        this.pendingParts.push(data);
+      }
       return true;
     }
-    return typeof data === 'string' ? this.socket.write(data, encoding ?? 'latin1') : this.socket.write(data);
+    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  }
+
+  cork(): void {
+    if (!this.batching) this.socket.cork();
+  }
+
+  uncork(): void {
+    if (!this.batching) this.socket.uncork();
   }
 
   waitForDrain(): Promise<void> {
@@ -161,27 +180,29 @@ export class Connection implements ResponseSink, BodyController {
     if (this.deadlineKind === Deadline.Idle) this.setDeadline(Deadline.Headers, this.options.headersTimeoutMs);
     if (this.deadlineKind === Deadline.Linger) return;
     this.parser.feed(data);
-    this.batch = [];
+    this.batching = true;
     this.pump();
     this.flushBatch();
   }
 
+  /** Writes what one read produced: usually a single latin-1 string, so one native write. */
   private flushBatch(): void {
-    const batch = this.batch;
-    this.batch = null;
-    if (batch === null || batch.length === 0 || this.gone) return;
-    if (batch.length === 1) {
-      this.socket.write(batch[0]!);
+    this.batching = false;
+    const text = this.pendingText;
+    const parts = this.pendingParts;
+    this.pendingText = '';
+    if (parts.length > 0) this.pendingParts = [];
+    if (this.gone) return;
+    if (parts.length === 0) {
+      if (text !== '') this.socket.write(text, 'latin1');
       return;
     }
-    let total = 0;
-    for (const part of batch) total += part.length;
-    if (total <= 64 * 1024) {
-      this.socket.write(Buffer.concat(batch as Buffer[], total));
-      return;
-    }
+    if (text !== '') parts.push(text);
     this.socket.cork();
-    for (const part of batch) this.socket.write(part);
+    for (const part of parts) {
+      if (typeof part === 'string') this.socket.write(part, 'latin1');
+      else this.socket.write(part);
+    }
     this.socket.uncork();
   }
 
@@ -235,7 +256,7 @@ export class Connection implements ResponseSink, BodyController {
       return;
     }
     this.continueOwed = head.expectContinue && head.versionMinor === 1 && head.hasBody;
-    const req = new Request(head, this, this.remoteAddress);
+    const req = new Request(head, this);
     const res = new Response(this, head.method === 'HEAD');
     this.req = req;
     this.res = res;

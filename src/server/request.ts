@@ -5,6 +5,7 @@ import type { RequestHead } from '../protocol/index.js';
 export interface BodyController {
   /** The consumer wants (more) body: resume reading, send 100 Continue if still owed. */
   wantBody(): void;
+  readonly remoteAddress: string;
 }
 
 /** A readable request body; reading pulls from the socket, pausing it when the consumer is slow. */
@@ -36,9 +37,12 @@ export class Request {
   constructor(
     private readonly head: RequestHead,
     private readonly controller: BodyController,
-    /** Address of the peer (the TCP client, not a proxied client). */
-    readonly remoteAddress: string,
   ) {}
+
+  /** Address of the peer (the TCP client, not a client behind a proxy). */
+  get remoteAddress(): string {
+    return this.controller.remoteAddress;
+  }
 
   get method(): string {
     return this.head.method;

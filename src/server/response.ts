@@ -13,8 +13,11 @@ import { httpDate } from './http-date.js';
 
 /** What a Response needs from its connection. */
 export interface ResponseSink {
-  /** Queues bytes for the socket; false when the caller should wait for `waitForDrain`. */
-  write(data: Buffer | string, encoding?: BufferEncoding): boolean;
+  /** Queues bytes (strings are latin-1) for the socket; false when the caller should wait for `waitForDrain`. */
+  write(data: Buffer | string): boolean;
+  /** Groups the writes until `uncork` into one system call. */
+  cork(): void;
+  uncork(): void;
   waitForDrain(): Promise<void>;
   /** Whether the connection will close after this response (decided per exchange). */
   readonly closeAfterResponse: boolean;
@@ -33,6 +36,24 @@ export type Body = string | Uint8Array;
 
 /** Bodies up to this size are copied into the head's buffer so the response leaves in one write. */
 const COALESCE_LIMIT = 16 * 1024;
+/** Binary bodies up to this size travel as latin-1 text, joining the batch's single string. */
+const INLINE_LIMIT = 1024;
+
+/** Header names and values already validated; most responses reuse a handful of constants. */
+const validNames = new Set<string>();
+const validValues = new Set<string>();
+const VALIDATION_CACHE_SIZE = 512;
+
+function checkHeader(name: string, value: string): void {
+  if (!validNames.has(name)) {
+    if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
+    if (validNames.size < VALIDATION_CACHE_SIZE) validNames.add(name);
+  }
+  if (!validValues.has(value)) {
+    if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
+    if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= 64) validValues.add(value);
+  }
+}
 
 /** Response headers the connection layer owns: setting them would break framing. */
 const RESERVED = new Set(['transfer-encoding', 'date', 'content-length', 'connection']);
@@ -106,8 +127,7 @@ export class Response {
   /** Validates a header and handles the ones that steer framing. True when it was consumed here. */
   private acceptSpecial(name: string, value: string): boolean {
     if (this.headersSent) throw new Error('Headers already sent');
-    if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
-    if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
+    checkHeader(name, value);
     const key = name.toLowerCase();
     if (!RESERVED.has(key)) return false;
     if (key === 'content-length') {
@@ -159,18 +179,25 @@ export class Response {
     const head = this.serializeHead(advertised);
     const sendBody = body !== undefined && length > 0 && !forbidsBody && !this.isHeadRequest;
     if (!sendBody) {
-      this.sink.write(head, 'latin1');
-    } else if (length <= COALESCE_LIMIT) {
-      this.written = length;
-      const out = Buffer.allocUnsafe(head.length + length);
-      out.write(head, 0, 'latin1');
-      if (typeof body === 'string') out.write(body, head.length, 'utf8');
-      else out.set(body, head.length);
-      this.sink.write(out);
+      this.sink.write(head);
     } else {
       this.written = length;
-      this.sink.write(head, 'latin1');
-      this.sink.write(typeof body === 'string' ? Buffer.from(body, 'utf8') : toBuffer(body));
+      if (typeof body === 'string' && length === body.length) {
+        this.sink.write(head + body); // ASCII: its UTF-8 and latin-1 bytes are the same
+      } else if (typeof body !== 'string' && length <= INLINE_LIMIT) {
+        this.sink.write(head + toBuffer(body).toString('latin1'));
+      } else if (length <= COALESCE_LIMIT) {
+        const out = Buffer.allocUnsafe(head.length + length);
+        out.write(head, 0, 'latin1');
+        if (typeof body === 'string') out.write(body, head.length, 'utf8');
+        else out.set(body, head.length);
+        this.sink.write(out);
+      } else {
+        this.sink.cork();
+        this.sink.write(head);
+        this.sink.write(typeof body === 'string' ? Buffer.from(body, 'utf8') : toBuffer(body));
+        this.sink.uncork();
+      }
     }
     this.finished = true;
     this.sink.responseComplete(this.wantsClose);
@@ -191,9 +218,12 @@ export class Response {
       throw new Error('Body is longer than the Content-Length set');
     }
     if (this.framing === BodyFraming.Chunked) {
-      this.sink.write(chunkHeader(data.length), 'latin1');
+      this.sink.cork();
+      this.sink.write(chunkHeader(data.length));
       this.sink.write(data);
-      return this.sink.write(CHUNK_TRAILER);
+      const ok = this.sink.write(CHUNK_TRAILER);
+      this.sink.uncork();
+      return ok;
     }
     return this.sink.write(data);
   }
@@ -244,7 +274,7 @@ export class Response {
       this.wantsClose = true;
     }
     if (this.isHeadRequest && this.framing === BodyFraming.Chunked) this.framing = BodyFraming.None;
-    this.sink.write(this.serializeHead(this.declaredLength), 'latin1');
+    this.sink.write(this.serializeHead(this.declaredLength));
   }
 
   private finishStream(): void {
