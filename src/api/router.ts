@@ -6,6 +6,10 @@ interface Route {
   method: string;
   /** Literal segments, ":name" parameters, or a final "*" for the rest of the path. */
   segments: string[];
+  /** The pattern's literal text before its first parameter: a cheap first filter. */
+  prefix: string;
+  /** True when the pattern has no parameters: it matches only its own text. */
+  literal: boolean;
   handler: Handler;
 }
 
@@ -24,7 +28,10 @@ export class Router {
     const segments = pattern.split('/').slice(1);
     const star = segments.indexOf('*');
     if (star >= 0 && star !== segments.length - 1) throw new TypeError(`"*" must end the pattern: ${pattern}`);
-    this.routes.push({ method: method.toUpperCase(), segments, handler });
+    const firstParam = segments.findIndex((segment) => segment === '*' || segment.startsWith(':'));
+    const literal = firstParam < 0;
+    const prefix = literal ? pattern : `/${segments.slice(0, firstParam).map((segment) => `${segment}/`).join('')}`;
+    this.routes.push({ method: method.toUpperCase(), segments, prefix, literal, handler });
     return this;
   }
 
@@ -59,7 +66,8 @@ export class Router {
     let headFallback: Route | null = null;
     let headParams: Record<string, string> | null = null;
     for (const route of this.routes) {
-      const params = matchPath(route.segments, path);
+      if (route.literal ? path !== route.prefix : !path.startsWith(route.prefix)) continue;
+      const params = route.literal ? {} : matchPath(route.segments, path);
       if (params === null) continue;
       if (params === MALFORMED) return sendText(res, 400, 'Malformed percent-encoding in path');
       if (route.method === req.method) {

@@ -7,6 +7,7 @@ import {
   serializeErrorResponse,
   type RequestHead,
 } from '../protocol/index.js';
+import type { CoarseClock } from './clock.js';
 import type { ServerOptions } from './config.js';
 import { httpDate } from './http-date.js';
 import { Request, type BodyController } from './request.js';
@@ -73,9 +74,10 @@ export class Connection implements ResponseSink, BodyController {
     private readonly options: ServerOptions,
     private readonly handler: Handler,
     private readonly onClosed: (conn: Connection) => void,
+    private readonly clock: CoarseClock,
   ) {
     this.parser = new RequestParser(options);
-    this.deadline = Date.now() + options.headersTimeoutMs;
+    this.deadline = clock.deadlineAfter(options.headersTimeoutMs);
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => this.onPeerEnd());
@@ -96,7 +98,8 @@ export class Connection implements ResponseSink, BodyController {
   // ---- ResponseSink -------------------------------------------------------------------
 
   get closeAfterResponse(): boolean {
-    return this.closeAfter || this.draining;
+    // A response before a still-owed 100 Continue leaves the body's fate unknown: close, and say so.
+    return this.closeAfter || this.draining || (this.continueOwed && !this.bodyDone);
   }
   get peerIsHttp11(): boolean {
     return this.head !== null && this.head.versionMinor === 1;
@@ -356,7 +359,7 @@ export class Connection implements ResponseSink, BodyController {
   /** The peer finished sending while the parser needs more: a truncated request. */
   private onPeerEndWhileWaiting(): void {
     if (!this.bodyDone && this.req !== null) {
-      this.req.abortBody(new Error('Client closed the connection before the body was complete'));
+      this.req.abortBody(new ProtocolError(400, 'Client closed the connection before the body was complete'));
       this.bodyDone = true;
       this.closeAfter = true;
       if (this.responseDone) this.endConnection();
@@ -399,14 +402,14 @@ export class Connection implements ResponseSink, BodyController {
 
   private onClose(): void {
     this.gone = true;
-    this.req?.abortBody(new Error('Connection closed'));
+    this.req?.abortBody(new ProtocolError(400, 'Connection closed'));
     this.onDrain();
     this.onClosed(this);
   }
 
   private setDeadline(kind: Deadline, ms: number): void {
     this.deadlineKind = kind;
-    this.deadline = kind === Deadline.None ? Infinity : Date.now() + ms;
+    this.deadline = kind === Deadline.None ? Infinity : this.clock.deadlineAfter(ms);
   }
 
   /** Called by the server's sweeper once `deadline` has passed. */
@@ -417,7 +420,7 @@ export class Connection implements ResponseSink, BodyController {
         this.endConnection();
         break;
       case Deadline.Body:
-        this.req?.abortBody(new Error('Request body timed out'));
+        this.req?.abortBody(new ProtocolError(408, 'Request body timed out'));
         if (this.res !== null && !this.res.headersSent) {
           this.write(serializeErrorResponse(408, 'Request body timeout', httpDate()));
           this.res.finished = true;

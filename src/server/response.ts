@@ -39,20 +39,27 @@ const COALESCE_LIMIT = 16 * 1024;
 /** Binary bodies up to this size travel as latin-1 text, joining the batch's single string. */
 const INLINE_LIMIT = 1024;
 
-/** Header names and values already validated; most responses reuse a handful of constants. */
-const validNames = new Set<string>();
+/**
+ * Header names (mapped to their lower-case form) and values already validated: most
+ * responses reuse a handful of constants, so validation is usually one lookup.
+ */
+const validNames = new Map<string, string>();
 const validValues = new Set<string>();
 const VALIDATION_CACHE_SIZE = 512;
 
-function checkHeader(name: string, value: string): void {
-  if (!validNames.has(name)) {
+/** Validates a header; returns its lower-cased name. Throws TypeError on what could inject. */
+function checkHeader(name: string, value: string): string {
+  let key = validNames.get(name);
+  if (key === undefined) {
     if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
-    if (validNames.size < VALIDATION_CACHE_SIZE) validNames.add(name);
+    key = name.toLowerCase();
+    if (validNames.size < VALIDATION_CACHE_SIZE) validNames.set(name, key);
   }
   if (!validValues.has(value)) {
     if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
     if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= 64) validValues.add(value);
   }
+  return key;
 }
 
 /** Response headers the connection layer owns: setting them would break framing. */
@@ -70,6 +77,8 @@ export class Response {
   /** True once `end()` has completed the response. */
   finished = false;
   private readonly names: string[] = [];
+  /** Lower-cased `names`, for lookups. */
+  private readonly keys: string[] = [];
   private readonly values: string[] = [];
   private declaredLength = -1;
   private wantsClose = false;
@@ -84,23 +93,25 @@ export class Response {
   /** Sets a header, replacing any of the same name. Throws TypeError on names or values that could inject. */
   setHeader(name: string, value: string | number): this {
     const text = typeof value === 'number' ? String(value) : value;
-    if (this.acceptSpecial(name, text)) return this;
-    const key = name.toLowerCase();
-    for (let i = 0; i < this.names.length; i++) {
-      if (this.names[i]!.toLowerCase() === key) {
-        this.values[i] = text;
-        return this;
-      }
+    const key = this.acceptHeader(name, text);
+    if (key === null) return this;
+    const at = this.keys.indexOf(key);
+    if (at >= 0) {
+      this.values[at] = text;
+      return this;
     }
     this.names.push(name);
+    this.keys.push(key);
     this.values.push(text);
     return this;
   }
 
   /** Adds a header line, keeping existing ones of the same name (e.g. Set-Cookie). */
   appendHeader(name: string, value: string): this {
-    if (this.acceptSpecial(name, value)) return this;
+    const key = this.acceptHeader(name, value);
+    if (key === null) return this;
     this.names.push(name);
+    this.keys.push(key);
     this.values.push(value);
     return this;
   }
@@ -108,36 +119,39 @@ export class Response {
   getHeader(name: string): string | undefined {
     const key = name.toLowerCase();
     if (key === 'content-length') return this.declaredLength >= 0 ? String(this.declaredLength) : undefined;
-    for (let i = 0; i < this.names.length; i++) if (this.names[i]!.toLowerCase() === key) return this.values[i];
-    return undefined;
+    const at = this.keys.indexOf(key);
+    return at >= 0 ? this.values[at] : undefined;
   }
 
   removeHeader(name: string): this {
     const key = name.toLowerCase();
     if (key === 'content-length') this.declaredLength = -1;
-    for (let i = this.names.length - 1; i >= 0; i--) {
-      if (this.names[i]!.toLowerCase() === key) {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      if (this.keys[i] === key) {
         this.names.splice(i, 1);
+        this.keys.splice(i, 1);
         this.values.splice(i, 1);
       }
     }
     return this;
   }
 
-  /** Validates a header and handles the ones that steer framing. True when it was consumed here. */
-  private acceptSpecial(name: string, value: string): boolean {
+  /**
+   * Validates a header and handles the ones that steer framing. Returns the lower-cased
+   * name to store, or null when the header was consumed here.
+   */
+  private acceptHeader(name: string, value: string): string | null {
     if (this.headersSent) throw new Error('Headers already sent');
-    checkHeader(name, value);
-    const key = name.toLowerCase();
-    if (!RESERVED.has(key)) return false;
+    const key = checkHeader(name, value);
+    if (!RESERVED.has(key)) return key;
     if (key === 'content-length') {
       if (!/^[0-9]{1,15}$/.test(value)) throw new TypeError('Content-Length must be a non-negative integer');
       this.declaredLength = Number(value);
-      return true;
+      return null;
     }
     if (key === 'connection' && value.toLowerCase() === 'close') {
       this.wantsClose = true;
-      return true;
+      return null;
     }
     throw new TypeError(`The server sets ${name} itself`);
   }
@@ -146,6 +160,7 @@ export class Response {
   replaceWithError(status: number, message: string): void {
     if (this.finished) return;
     this.names.length = 0;
+    this.keys.length = 0;
     this.values.length = 0;
     this.declaredLength = -1;
     this.status = status;

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
+import { CoarseClock } from './clock.js';
 import { Connection, type Handler } from './connection.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
@@ -29,12 +30,17 @@ export class HttpServer {
   private readonly connections = new Set<Connection>();
   private sweeper: NodeJS.Timeout | null = null;
   private closing = false;
+  private readonly clock: CoarseClock;
 
   constructor(
     private readonly handler: Handler,
     options: Partial<ServerOptions> = {},
   ) {
     this.options = { ...DEFAULT_SERVER_OPTIONS, ...options };
+    const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs } = this.options;
+    // Sweep often enough that no timeout overshoots by more than about half.
+    const every = Math.min(1000, Math.max(10, Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs) / 4));
+    this.clock = new CoarseClock(every);
   }
 
   /** Number of open connections. */
@@ -106,24 +112,25 @@ export class HttpServer {
       socket.end(serializeErrorResponse(503, 'Server busy', httpDate()));
       return;
     }
-    const connection = new Connection(socket, this.options, this.handler, (closed) =>
-      this.connections.delete(closed),
+    const connection = new Connection(
+      socket,
+      this.options,
+      this.handler,
+      (closed) => this.connections.delete(closed),
+      this.clock,
     );
     this.connections.add(connection);
   }
 
   private startSweeper(): void {
     if (this.sweeper !== null) return;
-    const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs } = this.options;
-    // Sweep often enough that no timeout overshoots by more than about a quarter.
-    const every = Math.min(1000, Math.max(10, Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs) / 4));
-    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper = setInterval(() => this.sweep(), this.clock.resolutionMs);
     this.sweeper.unref();
   }
 
   /** One timer for all connections instead of one per connection per request. */
   private sweep(): void {
-    const now = Date.now();
+    const now = this.clock.tick();
     for (const connection of this.connections) if (connection.deadline <= now) connection.expire();
   }
 
