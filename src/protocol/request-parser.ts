@@ -1,6 +1,7 @@
 import { CR, FIELD_VALUE, HEX_VALUE, HTAB, LF, SP, TARGET, TOKEN } from './chars.js';
 import { ProtocolError } from './errors.js';
 import { isValidHostHeader } from './host.js';
+import { latin1 } from './latin1.js';
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './limits.js';
 import { RequestHead, type TargetForm } from './request-head.js';
 
@@ -65,6 +66,12 @@ export class RequestParser {
   private requestLineEnd = -1;
   private emptyLines = 0;
   private lastValidHost: string | null = null;
+  /**
+   * The previous request's target and header values, by position. Requests on one
+   * connection mostly repeat them, and reusing an equal string beats allocating one.
+   */
+  private lastTarget = '';
+  private readonly lastValues: string[] = [];
 
   /** Bytes left in the current Content-Length body or chunk. */
   private remaining = 0;
@@ -196,8 +203,8 @@ export class RequestParser {
     const maxBytes = isHead ? limits.maxHeaderBytes : limits.maxTrailerBytes;
     let from = base + this.scanned;
     for (;;) {
-      const lf = from < this.end ? buf.indexOf(LF, from) : -1;
-      if (lf < 0 || lf >= this.end) {
+      const lf = findLF(buf, from, this.end);
+      if (lf < 0) {
         this.scanned = this.end - base;
         return this.checkPartialSection(isHead, maxBytes);
       }
@@ -262,7 +269,8 @@ export class RequestParser {
       this.fail(400, c === 0x23 ? 'Fragment in request target' : 'Malformed request target');
       return null;
     }
-    const target = buf.toString('latin1', targetStart, p);
+    const target = reuseOrSlice(buf, targetStart, p, this.lastTarget);
+    this.lastTarget = target;
     const versionMinor = this.parseVersion(p + 1, lineEnd);
     if (versionMinor < 0) return null;
     return this.splitTarget(method, target, versionMinor);
@@ -355,7 +363,7 @@ export class RequestParser {
     let p = start;
     while (p < sectionEnd) {
       // scanSection guaranteed every LF here is preceded by CR; a CR elsewhere fails validation.
-      const lineEnd = buf.indexOf(LF, p) - 1;
+      const lineEnd = findLF(buf, p, sectionEnd + 2) - 1;
       const c = buf[p]!;
       if (c === SP || c === HTAB) return this.failed(400, 'Obsolete line folding');
       const nameStart = p;
@@ -373,7 +381,9 @@ export class RequestParser {
       let valueEnd = lineEnd;
       while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
       names.push(headerName(buf, nameStart, nameEnd));
-      values.push(buf.toString('latin1', valueStart, valueEnd));
+      const value = reuseOrSlice(buf, valueStart, valueEnd, this.lastValues[names.length] ?? '');
+      this.lastValues[names.length] = value;
+      values.push(value);
       p = lineEnd + 2;
     }
     return true;
@@ -602,7 +612,7 @@ function methodName(buf: Buffer, start: number, end: number): string {
   if (len === 4 && c === 0x48 && buf[start + 1] === 0x45 && buf[start + 2] === 0x41 && buf[start + 3] === 0x44) {
     return 'HEAD';
   }
-  return buf.toString('latin1', start, end);
+  return latin1(buf, start, end);
 }
 
 /** Header names common enough to be worth recognising without allocating, grouped by length. */
@@ -628,5 +638,22 @@ function headerName(buf: Buffer, start: number, end: number): string {
       if (i === name.length) return name;
     }
   }
-  return buf.toString('latin1', start, end).toLowerCase();
+  return latin1(buf, start, end).toLowerCase();
+}
+
+/** Index of the first LF in [from, end), or -1. A plain loop: heads are short, and this beats a native call. */
+function findLF(buf: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === LF) return i;
+  return -1;
+}
+
+/** The latin-1 text of [start, end), returning `previous` when it holds exactly those bytes. */
+function reuseOrSlice(buf: Buffer, start: number, end: number, previous: string): string {
+  const length = end - start;
+  if (previous.length === length) {
+    let i = 0;
+    while (i < length && buf[start + i] === previous.charCodeAt(i)) i++;
+    if (i === length) return previous;
+  }
+  return latin1(buf, start, end);
 }

@@ -1,0 +1,13 @@
+// Buffer#latin1Slice is the native method behind buf.toString('latin1', start, end); calling
+// it directly skips argument normalisation on the parser's hottest path. It has been part
+// of every Node.js release, but is not in the type definitions.
+declare module 'node:buffer' {
+  interface Buffer {
+    latin1Slice(start: number, end: number): string;
+  }
+}
+
+/** The bytes [start, end) of `buf` as a latin-1 string. */
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return buf.latin1Slice(start, end);
+}
