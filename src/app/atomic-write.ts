@@ -37,12 +37,17 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** True for the names of temporary upload files, which are never listed or served. */
+export function isTempUploadName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX) && name.endsWith('.tmp');
+}
+
 /** Removes temporary upload files a crashed or killed server left behind, anywhere under `root`. */
 export async function removeStaleUploads(root: string): Promise<number> {
   let removed = 0;
   const entries = await readdir(root, { withFileTypes: true, recursive: true });
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX) && entry.name.endsWith('.tmp')) {
+    if (entry.isFile() && isTempUploadName(entry.name)) {
       await unlink(path.join(entry.parentPath, entry.name)).catch(() => {});
       removed++;
     }

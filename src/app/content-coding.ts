@@ -1,10 +1,30 @@
+import type { Transform } from 'node:stream';
+import zlib from 'node:zlib';
+
 /**
  * Accept-Encoding negotiation (RFC 9110 §12.5.3): picks the supported coding with the highest
  * q-value, breaking ties by the server's order of preference; null means send identity.
- * `*` stands for every coding not named; q=0 means "not acceptable".
+ * `*` stands for every coding not named; q=0 means "not acceptable". A coding is only chosen
+ * when the client does not prefer identity over it.
  */
 export function negotiateEncoding(header: string | undefined, supported: readonly string[]): string | null {
   if (header === undefined || header === '') return null;
+  const weights = parseWeights(header);
+  const wildcard = weights.get('*');
+  let best: string | null = null;
+  let bestQ = 0;
+  for (const coding of supported) {
+    const q = weights.get(coding) ?? wildcard ?? 0;
+    if (q > bestQ) {
+      best = coding;
+      bestQ = q;
+    }
+  }
+  const identityQ = weights.get('identity') ?? 0;
+  return identityQ > bestQ ? null : best;
+}
+
+function parseWeights(header: string): Map<string, number> {
   const weights = new Map<string, number>();
   for (const item of header.split(',')) {
     const [rawName, ...params] = item.split(';');
@@ -20,15 +40,63 @@ export function negotiateEncoding(header: string | undefined, supported: readonl
     }
     weights.set(name, q);
   }
-  const wildcard = weights.get('*');
-  let best: string | null = null;
-  let bestQ = 0;
-  for (const coding of supported) {
-    const q = weights.get(coding) ?? wildcard ?? 0;
-    if (q > bestQ) {
-      best = coding;
-      bestQ = q;
-    }
-  }
-  return best;
+  return weights;
 }
+
+type CompressorFactory = () => Transform;
+
+/** Node 22.15+ has zstd; older versions do not, so it is only offered when present. */
+const createZstd = (zlib as unknown as Record<string, unknown>)['createZstdCompress'] as
+  | CompressorFactory
+  | undefined;
+
+/** Streaming compressors, in the server's order of preference. Brotli runs at a fast level. */
+const COMPRESSORS: ReadonlyMap<string, CompressorFactory> = new Map<string, CompressorFactory>([
+  ...(createZstd !== undefined ? [['zstd', () => createZstd()] as const] : []),
+  ['br', () => zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })],
+  ['gzip', () => zlib.createGzip({ level: 6 })],
+]);
+
+/** Codings this server can apply on the fly, most preferred first. */
+export const DYNAMIC_CODINGS: readonly string[] = [...COMPRESSORS.keys()];
+
+/** A fresh streaming compressor for a coding from DYNAMIC_CODINGS. */
+export function createCompressor(coding: string): Transform {
+  const factory = COMPRESSORS.get(coding);
+  if (factory === undefined) throw new Error(`Unsupported coding: ${coding}`);
+  return factory();
+}
+
+/** Bodies smaller than this are sent as they are: compressing them saves nothing worth the work. */
+export const MIN_COMPRESS_BYTES = 1024;
+
+/**
+ * Media types worth compressing: text and text-like formats. Everything else (images, audio,
+ * video, archives, unknown binaries) is usually compressed already or not worth the CPU.
+ */
+export function isCompressible(mediaType: string): boolean {
+  const type = mediaType.split(';')[0]!.trim().toLowerCase();
+  if (type.startsWith('text/')) return true;
+  if (type.endsWith('+json') || type.endsWith('+xml')) return true;
+  return COMPRESSIBLE_TYPES.has(type);
+}
+
+const COMPRESSIBLE_TYPES = new Set([
+  'application/json',
+  'application/javascript',
+  'application/xml',
+  'application/wasm',
+  'application/x-tar',
+  'application/x-sh',
+  'application/sql',
+  'application/toml',
+  'application/yaml',
+  'application/x-ndjson',
+  'application/vnd.ms-fontobject',
+  'font/ttf',
+  'font/otf',
+  'image/svg+xml',
+  'image/bmp',
+  'image/x-icon',
+  'image/vnd.microsoft.icon',
+]);

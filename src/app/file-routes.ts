@@ -1,61 +1,69 @@
-import { mkdir, open, realpath } from 'node:fs/promises';
-import path from 'node:path';
-import { HttpError, type Request, type Response, type Router } from '../index.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { insideRoot, resolveInside } from './safe-path.js';
+import { open, realpath, stat } from 'node:fs/promises';
+import { HttpError, type Handler, type Request, type Response, type Router } from '../index.js';
+import { OPEN_FLAGS, serveFile } from './file-read.js';
+import { deleteFile, storeFile, type FileRoot } from './file-write.js';
+import { fsError } from './fs-errors.js';
+import { readListing, sendListing } from './listing.js';
+import { locate, parseFileName } from './safe-path.js';
 
-/** GET and POST on `/files/{name}`, served from and stored into `root`. */
-export async function addFileRoutes(router: Router, root: string): Promise<void> {
-  const realRoot = await realpath(root);
-  router.get('/files/*', (req, res) => serveFile(realRoot, req, res));
-  router.post('/files/*', (req, res) => storeFile(realRoot, req, res));
-}
+/** Methods `/files/*` answers; the router sends 405 with the same list for any other. */
+const ALLOW = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
 
-async function serveFile(root: string, req: Request, res: Response): Promise<void> {
-  const file = resolveInside(root, req.params['*']!);
-  if (!(await insideRoot(root, file))) throw new HttpError(404, 'Not Found');
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw fsError(error);
-  }
-  const stats = await handle.stat();
-  if (!stats.isFile()) {
-    await handle.close();
-    throw new HttpError(404, 'Not Found');
-  }
-  res.setHeader('Content-Type', 'application/octet-stream');
-  res.setHeader('Content-Length', stats.size);
-  if (stats.size === 0 || req.method === 'HEAD') {
-    await handle.close();
+/** The file server under `/files/`: download, list, upload, create folders, delete. */
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean): Promise<void> {
+  const root: FileRoot = { realRoot: await realpath(directory), hidden };
+  router.get('/files', (req, res) => redirect(req, res, '/files/'));
+  router.get('/files/*', guardBody((req, res) => get(root, req, res)));
+  router.put('/files/*', guardBody((req, res) => storeFile(root, req, res, parseFileName(req.params['*']!, hidden))));
+  router.post('/files/*', guardBody((req, res) => storeFile(root, req, res, parseFileName(req.params['*']!, hidden))));
+  router.delete('/files/*', guardBody((req, res) => deleteFile(root, req, res, parseFileName(req.params['*']!, hidden))));
+  router.options('/files/*', (_req, res) => {
+    res.status = 204;
+    res.setHeader('Allow', ALLOW);
     res.end();
-    return;
-  }
-  const stream = handle.createReadStream({ start: 0, end: stats.size - 1, highWaterMark: 256 * 1024 });
-  await res.send(stream);
+  });
 }
 
-async function storeFile(root: string, req: Request, res: Response): Promise<void> {
-  const file = resolveInside(root, req.params['*']!);
-  if (!(await insideRoot(root, path.dirname(file)))) throw new HttpError(404, 'Not Found');
-  await mkdir(path.dirname(file), { recursive: true });
-  try {
-    await writeFileAtomic(file, req.body);
-  } catch (error) {
-    if (res.closed) return; // the client went away mid-upload; nothing was stored
+/**
+ * These handlers await the filesystem before they read the body. If the client goes away
+ * meanwhile, the connection destroys the body stream with an error; a listener from the start
+ * keeps that from being an uncaught 'error' event (readers still see the error).
+ */
+function guardBody(handler: Handler): Handler {
+  return (req, res) => {
+    if (req.hasBody) req.body.on('error', ignore);
+    return handler(req, res);
+  };
+}
+
+function ignore(): void {}
+
+/** GET and HEAD: a file, a directory listing, or a redirect to the listing's "/" form. */
+async function get(root: FileRoot, req: Request, res: Response): Promise<void> {
+  const name = parseFileName(req.params['*']!, root.hidden);
+  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
+  if (!exists) throw new HttpError(404, 'Not Found');
+  const info = await stat(real).catch((error: unknown) => {
     throw fsError(error);
+  });
+  if (info.isDirectory()) {
+    if (!name.directory) return redirect(req, res, `${req.path}/`);
+    const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
+      throw fsError(error);
+    });
+    return sendListing(req, res, name.segments, entries);
   }
-  res.status = 201;
-  res.setHeader('Location', `/files/${req.params['*']!.split('/').map(encodeURIComponent).join('/')}`);
-  res.end();
+  if (!info.isFile() || name.directory) throw new HttpError(404, 'Not Found');
+  const handle = await open(real, OPEN_FLAGS).catch((error: unknown) => {
+    throw fsError(error);
+  });
+  await serveFile(req, res, name.segments.at(-1)!, real, handle);
 }
 
-/** Maps filesystem errors to statuses without revealing any server path. */
-function fsError(error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return new HttpError(404, 'Not Found');
-  if (code === 'EACCES' || code === 'EPERM') return new HttpError(403, 'Forbidden');
-  if (code === 'ENOSPC') return new HttpError(507, 'Insufficient Storage');
-  return error instanceof Error ? error : new Error(String(error));
+/** 301 to `location` (the request's own path, so still percent-encoded), keeping the query. */
+function redirect(req: Request, res: Response, location: string): void {
+  res.status = 301;
+  res.setHeader('Location', req.query === '' ? location : `${location}?${req.query}`);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Moved Permanently\n');
 }

@@ -5,12 +5,14 @@ import { addTextRoutes } from './text-routes.js';
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */
   directory?: string;
+  /** Serve and list dot-files (names starting with "."); off by default, they answer 404. */
+  hidden?: boolean;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
 export async function createApp(options: AppOptions): Promise<Router> {
   const router = new Router();
   addTextRoutes(router);
-  if (options.directory !== undefined) await addFileRoutes(router, options.directory);
+  if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false);
   return router;
 }

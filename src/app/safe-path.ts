@@ -1,33 +1,91 @@
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../index.js';
+import { isTempUploadName } from './atomic-write.js';
+
+/** A request name taken apart: "a/b/" → segments ["a", "b"], directory true. */
+export interface FileName {
+  /** Decoded path segments below the served directory; empty for the directory itself. */
+  segments: string[];
+  /** True when the name ended in "/" (or was empty): the client means a directory. */
+  directory: boolean;
+}
 
 /**
- * Maps a decoded request name ("a/b.txt") to a path inside `root`, refusing anything that
- * could step outside it: empty, "." and ".." segments, backslashes, NUL and other control
- * characters → 400. The result is purely lexical; see `insideRoot` for symlinks.
+ * Checks a decoded request name ("a/b.txt", "a/b/") lexically. Empty, "." and ".." segments,
+ * backslashes, NUL and other control characters → 400. Hidden names (a segment starting with
+ * ".") → 404 unless `hidden`; temporary upload files → 404 always.
  */
-export function resolveInside(root: string, name: string): string {
-  if (name === '') throw new HttpError(404, 'Not Found');
+export function parseFileName(name: string, hidden: boolean): FileName {
   // eslint-disable-next-line no-control-regex
   if (/[\\\x00-\x1f\x7f]/.test(name)) throw new HttpError(400, 'Invalid file name');
-  const segments = name.split('/');
+  const directory = name === '' || name.endsWith('/');
+  const segments = name === '' ? [] : (directory ? name.slice(0, -1) : name).split('/');
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..') throw new HttpError(400, 'Invalid file name');
+    if (isTempUploadName(segment) || (!hidden && segment.startsWith('.'))) throw new HttpError(404, 'Not Found');
   }
-  return path.join(root, ...segments);
+  return { segments, directory };
+}
+
+/** Where a name lives on disk, with symlinks resolved. */
+export interface Location {
+  /** The real path: existing symlinks resolved, missing parts appended as they are. */
+  real: string;
+  /** False when nothing exists at the name (yet). */
+  exists: boolean;
 }
 
 /**
  * Symlink policy: a link is followed only when its real target is still inside the served
  * directory's real path; anything else is reported as missing (404), revealing nothing.
+ * For a name that does not exist yet, the deepest existing ancestor must pass the same test,
+ * so a write through a linked directory can never land outside. A dangling link is refused,
+ * and so is a link that leads to a hidden name or a temporary upload file.
  */
-export async function insideRoot(realRoot: string, candidate: string): Promise<boolean> {
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch {
-    return true; // does not exist (yet): the lexical check already holds
+export async function locate(realRoot: string, segments: readonly string[], hidden: boolean): Promise<Location> {
+  const lexical = path.join(realRoot, ...segments);
+  const real = await realpathOrNull(lexical);
+  if (real !== null) {
+    if (!isInside(realRoot, real) || !isVisible(realRoot, real, hidden)) throw new HttpError(404, 'Not Found');
+    return { real, exists: true };
   }
+  if (await lstat(lexical).then(() => true, () => false)) throw new HttpError(404, 'Not Found');
+  for (let depth = segments.length - 1; depth >= 0; depth--) {
+    const ancestor = await realpathOrNull(path.join(realRoot, ...segments.slice(0, depth)));
+    if (ancestor === null) continue;
+    if (!isInside(realRoot, ancestor) || !isVisible(realRoot, ancestor, hidden)) throw new HttpError(404, 'Not Found');
+    return { real: path.join(ancestor, ...segments.slice(depth)), exists: false };
+  }
+  throw new HttpError(404, 'Not Found');
+}
+
+/** Re-checks, right before writing, that a directory (now created) is still inside the root. */
+export async function assertInside(realRoot: string, dir: string): Promise<void> {
+  const real = await realpathOrNull(dir);
+  if (real === null || !isInside(realRoot, real)) throw new HttpError(404, 'Not Found');
+}
+
+/** Whether every segment of `real` below the root may be shown (see parseFileName). */
+function isVisible(realRoot: string, real: string, hidden: boolean): boolean {
+  if (real === realRoot) return true;
+  return real
+    .slice(realRoot.length + 1)
+    .split(path.sep)
+    .every((segment) => !isTempUploadName(segment) && (hidden || !segment.startsWith('.')));
+}
+
+export function isInside(realRoot: string, real: string): boolean {
   return real === realRoot || real.startsWith(realRoot + path.sep);
+}
+
+async function realpathOrNull(candidate: string): Promise<string | null> {
+  try {
+    return await realpath(candidate);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ELOOP' || code === 'ENAMETOOLONG') throw new HttpError(404, 'Not Found');
+    throw error;
+  }
 }

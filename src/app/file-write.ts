@@ -1,0 +1,107 @@
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { HttpError, type Request, type Response } from '../index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { fsError } from './fs-errors.js';
+import { assertInside, locate, type FileName } from './safe-path.js';
+import { entityTag, evaluatePreconditions } from './validators.js';
+
+/** Where writes go: the served directory's real path and the hidden-files switch. */
+export interface FileRoot {
+  realRoot: string;
+  hidden: boolean;
+}
+
+/**
+ * PUT or POST of a file: the body is stored atomically (readers see the old or the whole new
+ * file, never a part). Missing parent directories are created. PUT answers 201 when it created
+ * the file and 204 when it replaced one; POST answers 201 as it always has. If-Match,
+ * If-None-Match and If-Unmodified-Since are honoured (412).
+ */
+export async function storeFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
+  if (name.directory) return makeDirectory(root, res, name);
+  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
+  const current = exists ? await stat(real) : null;
+  if (current?.isDirectory()) throw new HttpError(409, 'A directory has that name');
+  if (current !== null && !current.isFile()) throw new HttpError(403, 'Not a regular file');
+  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
+  const dir = path.dirname(real);
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw conflictOrFsError(error);
+  });
+  await assertInside(root.realRoot, dir);
+  try {
+    await writeFileAtomic(real, req.body);
+  } catch (error) {
+    if (res.closed) return; // the client went away mid-upload; nothing was stored
+    if (req.body.errored !== null) throw new HttpError(400, 'Request body incomplete');
+    throw fsError(error);
+  }
+  const stored = await stat(real);
+  res.status = req.method === 'PUT' && exists ? 204 : 201;
+  res.setHeader('ETag', entityTag(stored));
+  if (res.status === 201) res.setHeader('Location', fileUrl(name.segments, false));
+  res.end();
+}
+
+/** POST or PUT on a name ending in "/": creates that directory (and missing parents). */
+async function makeDirectory(root: FileRoot, res: Response, name: FileName): Promise<void> {
+  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
+  if (exists) throw new HttpError(409, 'Something with that name exists already');
+  await mkdir(path.dirname(real), { recursive: true }).catch((error: unknown) => {
+    throw conflictOrFsError(error);
+  });
+  await assertInside(root.realRoot, path.dirname(real));
+  await mkdir(real).catch((error: unknown) => {
+    throw conflictOrFsError(error);
+  });
+  res.status = 201;
+  res.setHeader('Location', fileUrl(name.segments, true));
+  res.end();
+}
+
+/** DELETE: a file, or an empty directory (409 when not empty); 404 when nothing is there. */
+export async function deleteFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
+  if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be deleted');
+  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
+  if (!exists) throw new HttpError(404, 'Not Found');
+  // Remove the name that was asked for: a link inside the root goes, its target stays.
+  const target = path.join(await parentReal(root, name), name.segments.at(-1)!);
+  const current = await stat(real);
+  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
+  try {
+    if ((await lstat(target)).isDirectory()) await rmdir(target);
+    else await unlink(target);
+  } catch (error) {
+    throw fsError(error);
+  }
+  res.status = 204;
+  res.end();
+}
+
+/** The real path of a name's parent directory (already checked to be inside the root). */
+async function parentReal(root: FileRoot, name: FileName): Promise<string> {
+  return (await locate(root.realRoot, name.segments.slice(0, -1), root.hidden)).real;
+}
+
+function validatorsOf(stats: Stats | null): { etag: string; mtimeMs: number } | null {
+  return stats === null ? null : { etag: entityTag(stats), mtimeMs: stats.mtimeMs };
+}
+
+function preconditionFailed(res: Response): void {
+  res.status = 412;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Precondition Failed\n');
+}
+
+/** A file where a directory is needed on the way: 409, not 404. */
+function conflictOrFsError(error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST' || code === 'ENOTDIR') return new HttpError(409, 'A file is in the way');
+  return fsError(error);
+}
+
+function fileUrl(segments: readonly string[], directory: boolean): string {
+  return `/files/${segments.map(encodeURIComponent).join('/')}${directory ? '/' : ''}`;
+}

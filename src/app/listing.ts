@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Request, Response } from '../index.js';
+import { isTempUploadName } from './atomic-write.js';
+import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
+import { renderListingPage } from './listing-page.js';
+import { isInside } from './safe-path.js';
+
+/** One row of a directory listing, as sent in the JSON form. */
+export interface ListingEntry {
+  name: string;
+  type: 'file' | 'directory';
+  /** Bytes; null for directories. */
+  size: number | null;
+  /** Last modification, ISO 8601 (UTC). */
+  mtime: string;
+}
+
+/**
+ * The entries of a directory that the server would also serve: temporary upload files never,
+ * hidden names only when `hidden`, links only when their real target stays inside the root.
+ * Directories first, then by name.
+ */
+export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
+  const dirents = await readdir(dir, { withFileTypes: true });
+  const entries = await Promise.all(
+    dirents.map(async (dirent): Promise<ListingEntry | null> => {
+      const name = dirent.name;
+      if (isTempUploadName(name) || (!hidden && name.startsWith('.'))) return null;
+      const full = path.join(dir, name);
+      try {
+        if (dirent.isSymbolicLink() && !isInside(realRoot, await realpath(full))) return null;
+        const info = await stat(full);
+        if (info.isDirectory()) return { name, type: 'directory', size: null, mtime: info.mtime.toISOString() };
+        if (info.isFile()) return { name, type: 'file', size: info.size, mtime: info.mtime.toISOString() };
+      } catch {
+        // vanished meanwhile, or a dangling link: not listed
+      }
+      return null;
+    }),
+  );
+  return entries
+    .filter((entry): entry is ListingEntry => entry !== null)
+    .sort((a, b) => (a.type === b.type ? compareNames(a.name, b.name) : a.type === 'directory' ? -1 : 1));
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+function compareNames(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Sends a listing as JSON when the client asks for it (Accept), else as the HTML page. */
+export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[]): void {
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Vary', 'Accept, Accept-Encoding');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (wantsJson(req.header('accept'))) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    return sendCompressed(req, res, Buffer.from(JSON.stringify(entries)));
+  }
+  const nonce = randomBytes(16).toString('base64');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  // Only the page's own script may run, so a crafted file name could never inject one.
+  res.setHeader(
+    'Content-Security-Policy',
+    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; ` +
+      `connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  );
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce)));
+}
+
+/** JSON only when asked for ahead of (or without) HTML, so browsers always get the page. */
+function wantsJson(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const json = accept.indexOf('application/json');
+  const html = accept.indexOf('text/html');
+  return json >= 0 && (html < 0 || json < html);
+}
+
+function sendCompressed(req: Request, res: Response, body: Buffer): void {
+  const coding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.header('accept-encoding'), ['br', 'gzip']) : null;
+  if (coding === 'br') {
+    res.setHeader('Content-Encoding', 'br');
+    return res.end(brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }));
+  }
+  if (coding === 'gzip') {
+    res.setHeader('Content-Encoding', 'gzip');
+    return res.end(gzipSync(body));
+  }
+  res.end(body);
+}
