@@ -6,6 +6,9 @@ import { Connection, type Handler } from './connection.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
 
+/** How long a refused (503) connection may stay open while the client reads the answer. */
+const SHED_LINGER_MS = 2_000;
+
 export interface ListenOptions {
   /** TCP port; 0 picks a free one. */
   port?: number;
@@ -109,7 +112,11 @@ export class HttpServer {
   accept(socket: net.Socket | TLSSocket): void {
     if (this.closing || this.connections.size >= this.options.maxConnections) {
       socket.on('error', () => socket.destroy());
+      // Read and drop what the client sends so its close is seen and the descriptor freed.
+      socket.on('end', () => socket.destroy());
+      socket.resume();
       socket.end(serializeErrorResponse(503, 'Server busy', httpDate()));
+      setTimeout(() => socket.destroy(), SHED_LINGER_MS).unref();
       return;
     }
     const connection = new Connection(

@@ -1,0 +1,198 @@
+// Timeouts and the connection cap, against in-process servers with short configured limits.
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Router, createServer } from '../dist/index.js';
+import { parseResponses } from './helpers.mjs';
+
+const TIMEOUT_MS = 300;
+
+/** Opens a socket that records everything and when the server closed it. */
+function open(port) {
+  const socket = net.connect(port, '127.0.0.1');
+  const state = { socket, buf: Buffer.alloc(0), closedAt: 0, openedAt: Date.now() };
+  socket.on('error', () => {});
+  socket.on('data', (d) => (state.buf = Buffer.concat([state.buf, d])));
+  state.closed = new Promise((resolve) =>
+    socket.on('end', () => {
+      state.closedAt = Date.now();
+      resolve();
+    }),
+  );
+  state.connected = new Promise((resolve) => socket.once('connect', resolve));
+  return state;
+}
+
+const within = (promise, ms, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
+describe('timeouts', () => {
+  let server;
+  let port;
+  const bodyErrors = [];
+  before(async () => {
+    const router = new Router()
+      .get('/', (_req, res) => res.end('ok'))
+      .post('/upload', async (req, res) => {
+        try {
+          const body = await req.bytes();
+          res.end(`${body.length}`);
+        } catch (error) {
+          bodyErrors.push(error);
+          throw error;
+        }
+      });
+    server = createServer(router.handle, {
+      headersTimeoutMs: TIMEOUT_MS,
+      keepAliveTimeoutMs: TIMEOUT_MS,
+      bodyTimeoutMs: TIMEOUT_MS,
+      onError: (error) => assert.fail(`no handler error expected: ${error}`),
+    });
+    [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(() => server.close(100));
+
+  test('a head not complete within headersTimeoutMs gets 408 and the connection closes', async () => {
+    const conn = open(port);
+    conn.socket.write('GET / HTTP/1.1\r\nHost: a\r\n');
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    const [res] = parseResponses(conn.buf);
+    assert.equal(res.status, 408);
+    assert.equal(res.headers.connection, 'close');
+    assert.ok(conn.closedAt - conn.openedAt >= TIMEOUT_MS * 0.9, 'not before the deadline');
+  });
+
+  test('trickling the head does not extend the deadline', async () => {
+    const conn = open(port);
+    const text = 'GET / HTTP/1.1\r\nHost: a\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    let i = 0;
+    const timer = setInterval(() => conn.socket.write(text[i++ % text.length]), 20);
+    try {
+      await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(parseResponses(conn.buf)[0].status, 408);
+  });
+
+  test('a connection that never sends anything is closed silently after headersTimeoutMs', async () => {
+    const conn = open(port);
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    assert.equal(conn.buf.length, 0);
+  });
+
+  test('an idle keep-alive connection closes after keepAliveTimeoutMs, and not before', async () => {
+    const conn = open(port);
+    conn.socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    await conn.connected;
+    const answeredBy = Date.now();
+    await within(conn.closed, TIMEOUT_MS * 5, 'idle close');
+    const [res] = parseResponses(conn.buf);
+    assert.equal(res.status, 200);
+    assert.notEqual(res.headers.connection, 'close', 'the response itself kept the connection open');
+    assert.ok(conn.closedAt - answeredBy >= TIMEOUT_MS * 0.8);
+  });
+
+  test('a keep-alive connection used within its timeout stays open', async () => {
+    const conn = open(port);
+    for (let i = 0; i < 3; i++) {
+      conn.socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 2));
+    }
+    assert.equal(conn.closedAt, 0);
+    assert.equal(parseResponses(conn.buf).length, 3);
+    conn.socket.destroy();
+  });
+
+  test('a stalled request body times out with 408, the handler sees an error, the connection closes', async () => {
+    bodyErrors.length = 0;
+    const conn = open(port);
+    conn.socket.write('POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc');
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    const [res] = parseResponses(conn.buf);
+    assert.equal(res.status, 408);
+    assert.equal(res.headers.connection, 'close');
+    assert.equal(bodyErrors.length, 1);
+  });
+
+  test('a slow but steady body is not cut off', async () => {
+    const conn = open(port);
+    conn.socket.write('POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nConnection: close\r\n\r\n');
+    for (const c of 'abcdef') {
+      await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 3));
+      conn.socket.write(c);
+    }
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    const [res] = parseResponses(conn.buf);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), '6');
+  });
+});
+
+describe('connection cap', () => {
+  const CAP = 4;
+  let server;
+  let port;
+  before(async () => {
+    server = createServer((_req, res) => res.end('ok'), { maxConnections: CAP });
+    [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(() => server.close(100));
+
+  async function settle(count) {
+    for (let i = 0; i < 100 && server.connectionCount !== count; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.connectionCount, count);
+  }
+
+  async function openFds() {
+    return (await readdir('/proc/self/fd')).length;
+  }
+
+  test('connections beyond maxConnections get 503 and are closed; capacity comes back', async () => {
+    await settle(0);
+    const held = Array.from({ length: CAP }, () => open(port));
+    await Promise.all(held.map((c) => c.connected));
+    await settle(CAP);
+
+    const extra = open(port);
+    extra.socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    await within(extra.closed, 2000, 'shed connection closed');
+    const [res] = parseResponses(extra.buf);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.connection, 'close');
+    assert.equal(server.connectionCount, CAP);
+
+    held[0].socket.destroy();
+    await settle(CAP - 1);
+    const next = open(port);
+    next.socket.write('GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    await within(next.closed, 2000, 'served connection closed');
+    assert.equal(parseResponses(next.buf)[0].status, 200);
+    for (const c of held) c.socket.destroy();
+    extra.socket.destroy();
+  });
+
+  test('shed connections release their sockets once the client goes away', async () => {
+    await settle(0);
+    const held = Array.from({ length: CAP }, () => open(port));
+    await Promise.all(held.map((c) => c.connected));
+    await settle(CAP);
+    const baseline = await openFds();
+    const shed = Array.from({ length: 30 }, () => open(port));
+    for (const c of shed) c.socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    await within(Promise.all(shed.map((c) => c.closed)), 3000, 'all shed');
+    for (const c of shed) {
+      assert.equal(parseResponses(c.buf)[0].status, 503);
+      c.socket.end();
+    }
+    // Client and server ends both live in this process: every shed pair must be gone.
+    let fds = await openFds();
+    for (let i = 0; i < 20 && fds > baseline; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      fds = await openFds();
+    }
+    assert.ok(fds <= baseline, `open descriptors: ${fds}, before shedding: ${baseline}`);
+    for (const c of held) c.socket.destroy();
+  });
+});
