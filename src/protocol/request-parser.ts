@@ -79,7 +79,8 @@ export class RequestParser {
   private bodyBytes = 0;
 
   constructor(limits: Partial<ParserLimits> = {}) {
-    this.limits = { ...DEFAULT_PARSER_LIMITS, ...limits };
+    // A complete limits object (such as the server's options) is shared, not copied.
+    this.limits = isComplete(limits) ? limits : { ...DEFAULT_PARSER_LIMITS, ...limits };
   }
 
   /** Number of fed bytes not yet consumed. */
@@ -115,6 +116,12 @@ export class RequestParser {
 
   /** Produces the next event. See `ParseEvent`. */
   next(): ParseEvent {
+    if (this.pos === this.end && this.buf !== EMPTY) {
+      // Everything fed was consumed: let go of the buffer (idle connections hold nothing).
+      this.buf = EMPTY;
+      this.pos = this.end = 0;
+      this.ownsBuf = false;
+    }
     switch (this.state) {
       case State.Head:
         return this.parseHead();
@@ -582,6 +589,11 @@ export class RequestParser {
     this.head = null;
     return ParseEvent.End;
   }
+}
+
+function isComplete(limits: Partial<ParserLimits>): limits is ParserLimits {
+  for (const key in DEFAULT_PARSER_LIMITS) if (limits[key as keyof ParserLimits] === undefined) return false;
+  return true;
 }
 
 function isDigit(c: number): boolean {

@@ -15,6 +15,12 @@ import { Response, type ResponseSink } from './response.js';
 
 export type Handler = (req: Request, res: Response) => void | Promise<void>;
 
+/**
+ * The connection of each socket, for the shared listener functions. A WeakMap rather than a
+ * property on the socket: adding a property would give every socket its own hidden class.
+ */
+const connectionOf = new WeakMap<Socket, Connection>();
+
 /** Methods this server knows; any other token gets 501 before a handler sees it. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT']);
 
@@ -62,7 +68,7 @@ export class Connection implements ResponseSink, BodyController {
   private pendingText = '';
   private pendingParts: (Buffer | string)[] = [];
   private peer: string | null = null;
-  private drainWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] | null = null;
   gone = false;
   /** Set when the server is shutting down: finish the current exchange, then close. */
   private draining = false;
@@ -79,11 +85,29 @@ export class Connection implements ResponseSink, BodyController {
     this.parser = new RequestParser(options);
     this.deadline = clock.deadlineAfter(options.headersTimeoutMs);
     socket.setNoDelay(true);
-    socket.on('data', (data: Buffer) => this.onData(data));
-    socket.on('end', () => this.onPeerEnd());
-    socket.on('drain', () => this.onDrain());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.onClose());
+    // Shared listener functions instead of closures per connection: idle keep-alive
+    // connections can number in the thousands.
+    connectionOf.set(socket, this);
+    socket.on('data', Connection.onSocketData);
+    socket.on('end', Connection.onSocketEnd);
+    socket.on('error', Connection.onSocketError);
+    socket.on('close', Connection.onSocketClose);
+  }
+
+  private static onSocketData(this: Socket, data: Buffer): void {
+    connectionOf.get(this)!.onData(data);
+  }
+  private static onSocketEnd(this: Socket): void {
+    connectionOf.get(this)!.onPeerEnd();
+  }
+  private static onSocketDrain(this: Socket): void {
+    connectionOf.get(this)!.onDrain();
+  }
+  private static onSocketError(this: Socket): void {
+    this.destroy();
+  }
+  private static onSocketClose(this: Socket): void {
+    connectionOf.get(this)!.onClose();
   }
 
   get remoteAddress(): string {
@@ -133,7 +157,11 @@ export class Connection implements ResponseSink, BodyController {
 
   waitForDrain(): Promise<void> {
     if (this.gone || !this.socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    if (this.drainWaiters === null) {
+      this.drainWaiters = [];
+      this.socket.once('drain', Connection.onSocketDrain);
+    }
+    return new Promise((resolve) => this.drainWaiters!.push(resolve));
   }
 
   responseComplete(closeConnection: boolean): void {
@@ -324,6 +352,7 @@ export class Connection implements ResponseSink, BodyController {
   private finishExchange(): void {
     this.req = null;
     this.res = null;
+    this.head = null;
     this.bodyDone = true;
     this.responseDone = true;
     if (this.closeAfter || this.draining) {
@@ -396,7 +425,8 @@ export class Connection implements ResponseSink, BodyController {
 
   private onDrain(): void {
     const waiters = this.drainWaiters;
-    this.drainWaiters = [];
+    if (waiters === null) return;
+    this.drainWaiters = null;
     for (const resolve of waiters) resolve();
   }
 
