@@ -3,11 +3,15 @@
 export const LISTING_STYLE = `
 :root{--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--line:#e4e7eb;--accent:#2457d6;--accent-hover:#1c46b0;--danger:#c8332d;--hover:#f3f6fc;--folder:#e0a526;--file:#8c959f}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 .wrap{max-width:1040px;margin:0 auto;padding:0 24px}
 .top{background:var(--card);border-bottom:1px solid var(--line);position:sticky;top:0;z-index:2}
+.top .wrap .left{display:flex;align-items:center;min-width:0}
 .top .wrap{display:flex;align-items:center;justify-content:space-between;gap:16px;min-height:60px;flex-wrap:wrap}
+.brand{display:flex;align-items:center;gap:8px;font-weight:700;font-size:15px;color:var(--text);padding-right:14px;margin-right:6px;border-right:1px solid var(--line)}
+.brand svg{width:22px;height:22px;fill:var(--accent)}
 .crumbs{font-size:16px;font-weight:600;display:flex;flex-wrap:wrap;align-items:center;gap:2px;min-width:0;overflow-wrap:anywhere}
 .crumbs a{color:var(--text);text-decoration:none;padding:2px 6px;border-radius:6px}
 .crumbs a:hover{background:var(--hover);color:var(--accent)}
@@ -20,10 +24,10 @@ body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 system-ui,-ap
 .button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
 .button.primary:hover{background:var(--accent-hover)}
 .button:focus-visible,.icon-button:focus-visible,th button:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
-main{padding-top:20px;padding-bottom:32px}
+main.wrap{padding-top:24px;padding-bottom:32px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden;box-shadow:0 1px 2px rgba(31,35,40,.04)}
-table{width:100%;border-collapse:collapse;table-layout:fixed}
-th,td{padding:9px 16px;text-align:left;border-bottom:1px solid var(--line);white-space:nowrap}
+table{width:100%;border-collapse:collapse}
+th,td{padding:7px 16px;text-align:left;vertical-align:middle;border-bottom:1px solid var(--line);white-space:nowrap}
 tr:last-child td{border-bottom:0}
 thead th{background:#fafbfc;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;padding-top:10px;padding-bottom:10px}
 th button{all:unset;cursor:pointer;border-radius:4px}
@@ -33,23 +37,23 @@ th[aria-sort=descending] button::after{content:" \\2193"}
 th.num,td.num{text-align:right;width:110px;font-variant-numeric:tabular-nums}
 th.date,td.date{width:180px;color:var(--muted);font-variant-numeric:tabular-nums}
 th.row-actions,td.row-actions{width:96px;text-align:right}
-td.name{overflow:hidden;text-overflow:ellipsis}
-td.name a{color:var(--text);text-decoration:none;display:inline-flex;align-items:center;gap:10px;max-width:100%}
+td.name{overflow:hidden;text-overflow:ellipsis;width:100%;max-width:0}
+td.name a{color:var(--text);text-decoration:none;display:flex;align-items:center;gap:10px;max-width:100%;min-height:30px}
 td.name a span{overflow:hidden;text-overflow:ellipsis}
 td.name a:hover span{color:var(--accent);text-decoration:underline}
 tbody tr:hover{background:var(--hover)}
 .icon{width:20px;height:20px;flex:none}
 .icon.folder{fill:var(--folder)}
 .icon.file{fill:#fff;stroke:var(--file);stroke-width:1.5;stroke-linejoin:round}
-.parent td{color:var(--muted)}
-.parent a{color:var(--muted)!important}
+tbody.parent td{color:var(--muted);border-bottom:1px solid var(--line)}
+.parent td.name a{color:var(--muted)}
 .icon-button{display:inline-flex;align-items:center;justify-content:center;width:30px;height:30px;border:0;border-radius:6px;background:transparent;color:var(--muted);cursor:pointer;vertical-align:middle;opacity:.55}
 tr:hover .icon-button,.icon-button:focus-visible{opacity:1}
 .icon-button svg{width:18px;height:18px;fill:none;stroke:currentColor;stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}
 .icon-button:hover{background:#e9edf3;color:var(--text)}
 .icon-button.delete:hover{background:#fbe9e8;color:var(--danger)}
 .empty{margin:0;padding:40px 16px;text-align:center;color:var(--muted)}
-footer{margin-top:12px;color:var(--muted);font-size:13px}
+footer{margin-top:12px;color:var(--muted);font-size:13px;display:flex;justify-content:space-between;gap:12px;flex-wrap:wrap}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 #message{margin:0 0 14px;padding:10px 14px;border-radius:8px;background:#eef6ee;border:1px solid #cfe5cf;color:#1f5f2a}
 #message.error{background:#fdf0ef;border-color:#f3cfcc;color:#8f1f1a}

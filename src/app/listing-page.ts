@@ -23,6 +23,8 @@ const ICON_FOLDER =
   '<svg class="icon folder" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.6l2 2h8.4A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z"/></svg>';
 const ICON_FILE =
   '<svg class="icon file" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.5 3h7L19 8.5v11a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 5 19.5v-15A1.5 1.5 0 0 1 6.5 3z"/><path class="fold" d="M13.5 3v5.5H19"/></svg>';
+const ICON_SERVER =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4.5A1.5 1.5 0 0 1 5.5 3h13A1.5 1.5 0 0 1 20 4.5v5a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 9.5zm0 10A1.5 1.5 0 0 1 5.5 13h13a1.5 1.5 0 0 1 1.5 1.5v5a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 19.5zM7 6v2h2V6zm0 10v2h2v-2z" fill-rule="evenodd"/></svg>';
 const ICON_DOWNLOAD =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19.5h14"/></svg>';
 const ICON_DELETE =
@@ -36,7 +38,7 @@ export function renderListingPage(segments: readonly string[], entries: readonly
   const rows = entries.map(renderRow).join('');
   const parent =
     segments.length > 0
-      ? `<tbody class="parent"><tr><td colspan="4"><a href="../">${ICON_FOLDER}<span>..</span></a></td></tr></tbody>`
+      ? `<tbody class="parent"><tr><td class="name"><a href="../">${ICON_FOLDER}<span>..</span></a></td><td class="num"></td><td class="date"></td><td class="row-actions"></td></tr></tbody>`
       : '';
   return `<!doctype html>
 <html lang="en">
@@ -49,7 +51,10 @@ export function renderListingPage(segments: readonly string[], entries: readonly
 <body>
 <header class="top">
 <div class="wrap">
+<div class="left">
+<span class="brand">${ICON_SERVER}wirehttp</span>
 <nav class="crumbs" aria-label="Breadcrumb">${renderBreadcrumb(segments)}</nav>
+</div>
 <div class="actions">
 <button type="button" id="new-folder" class="button">New folder</button>
 <label class="button primary" for="file-input">Upload files</label>
@@ -72,7 +77,7 @@ ${parent}<tbody id="entries">${rows}</tbody>
 </table>
 <p class="empty"${entries.length > 0 ? ' hidden' : ''}>This folder is empty. Drop files here or use Upload files.</p>
 </div>
-<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span> · Drag files onto this page to upload them.</footer>
+<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>Drag files onto this page to upload them.</span></footer>
 </main>
 <div id="drop-overlay" hidden><div>Drop files to upload to <strong>${escapeHtml(title)}</strong></div></div>
 <script nonce="${nonce}">${LISTING_SCRIPT}</script>
