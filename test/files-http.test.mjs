@@ -307,6 +307,15 @@ describe('compression', () => {
     assert.equal((await get('big.txt', '*')).headers['content-encoding'] !== undefined, true);
   });
 
+  test('HEAD announces the same coding, tag and type as the compressed GET', async () => {
+    const get = await request('GET', '/files/big.txt', { headers: { 'Accept-Encoding': 'gzip' } });
+    const head = await request('HEAD', '/files/big.txt', { headers: { 'Accept-Encoding': 'gzip' } });
+    for (const name of ['content-encoding', 'etag', 'content-type', 'vary', 'last-modified']) {
+      assert.equal(head.headers[name], get.headers[name], name);
+    }
+    assert.equal(head.body.length, 0);
+  });
+
   test('zstd is offered only when this Node has it', async () => {
     const res = await get('big.txt', 'zstd');
     const zlib = await import('node:zlib');
@@ -422,23 +431,23 @@ describe('listing', () => {
 });
 
 describe('hidden option', () => {
-  test('with hidden: true dot-files are listed and served, temp files still are not', async () => {
-    const { createApp } = await import('../dist/app/index.js');
-    const { createServer } = await import('../dist/index.js');
+  test('with --hidden dot-files are listed and served, temp files still are not', async () => {
     const hiddenDir = await mkdtemp(path.join(tmpdir(), 'wirehttp-hidden-'));
     await writeFile(path.join(hiddenDir, '.env'), 'A=1');
-    await writeFile(path.join(hiddenDir, '.wirehttp-upload-00112233aabbccdd.tmp'), 'partial');
-    const app = await createApp({ directory: hiddenDir, hidden: true });
-    const hiddenServer = createServer(app.handle);
-    const [address] = await hiddenServer.listen({ port: 0, host: '127.0.0.1' });
+    const hiddenServer = await startCli(['--directory', hiddenDir, '--hidden']);
     try {
-      const base = `http://127.0.0.1:${address.port}/files/`;
+      // written after the start, which removes stale temp files
+      await writeFile(path.join(hiddenDir, '.wirehttp-upload-00112233aabbccdd.tmp'), 'partial');
+      const base = `http://127.0.0.1:${hiddenServer.port}/files/`;
       assert.equal(await (await fetch(`${base}.env`)).text(), 'A=1');
       const listing = await (await fetch(base, { headers: { Accept: 'application/json' } })).json();
       assert.deepEqual(listing.map((e) => e.name), ['.env']);
       assert.equal((await fetch(`${base}.wirehttp-upload-00112233aabbccdd.tmp`)).status, 404);
+      const put = await fetch(`${base}.config`, { method: 'PUT', body: 'x=2' });
+      assert.equal(put.status, 201);
+      assert.equal(await readFile(path.join(hiddenDir, '.config'), 'utf8'), 'x=2');
     } finally {
-      await hiddenServer.close(1000);
+      await hiddenServer.stop();
       await rm(hiddenDir, { recursive: true, force: true });
     }
   });
