@@ -9,6 +9,7 @@ import {
   isCompressible,
   negotiateEncoding,
 } from './content-coding.js';
+import type { CachedFile, FileCache } from './file-cache.js';
 import { contentTypeFor } from './media-type.js';
 import { contentRange, multipartLayout, parseRange, type MultipartLayout } from './ranges.js';
 import { entityTag, evaluatePreconditions, ifRangeHolds, lastModified } from './validators.js';
@@ -25,6 +26,16 @@ const SIBLINGS: readonly (readonly [coding: string, suffix: string])[] = [
   ['gzip', '.gz'],
 ];
 
+/** Where a small file's bytes may be kept after this response, and since when. */
+export interface CacheSlot {
+  cache: FileCache;
+  /** The request name the file was found under. */
+  key: string;
+  /** The cache's generation when the request began (see FileCache.remember). */
+  generation: number;
+  now: number;
+}
+
 interface Precompressed {
   handle: FileHandle;
   stats: Stats;
@@ -37,7 +48,14 @@ interface Precompressed {
  * (a precompressed sibling, else on-the-fly compression for text-like types). Every body is
  * streamed with backpressure; `handle` is always closed.
  */
-export async function serveFile(req: Request, res: Response, name: string, real: string, handle: FileHandle): Promise<void> {
+export async function serveFile(
+  req: Request,
+  res: Response,
+  name: string,
+  real: string,
+  handle: FileHandle,
+  slot: CacheSlot,
+): Promise<void> {
   let owned: FileHandle | null = handle;
   let sibling: Precompressed | null = null;
   try {
@@ -54,13 +72,7 @@ export async function serveFile(req: Request, res: Response, name: string, real:
     }
     const etag = coding === null ? identity.etag : entityTag(sibling?.stats ?? stats, coding);
 
-    res.setHeader('Content-Type', type);
-    res.setHeader('ETag', etag);
-    res.setHeader('Last-Modified', lastModified(stats));
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Accept-Ranges', 'bytes');
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    setFileHeaders(res, type, etag, lastModified(stats));
 
     const precondition = evaluatePreconditions(req, { etag, mtimeMs: stats.mtimeMs });
     if (precondition !== 'proceed') {
@@ -113,6 +125,10 @@ export async function serveFile(req: Request, res: Response, name: string, real:
       pipeline(handle.createReadStream({ highWaterMark: READ_CHUNK }), compressor, () => {});
       return await res.send(compressor);
     }
+    if (slot.cache.accepts(stats.size) && !head) {
+      const cached = slot.cache.revalidate(slot.key, stats, slot.now) ?? (await readIntoCache(handle, stats, type, etag, slot));
+      return sendBytes(res, cached.body);
+    }
     res.setHeader('Content-Length', stats.size);
     if (head || stats.size === 0) return res.end();
     owned = null;
@@ -121,6 +137,66 @@ export async function serveFile(req: Request, res: Response, name: string, real:
     await owned?.close();
     await sibling?.handle.close();
   }
+}
+
+/** Largest piece of an in-memory body written at once; see `sendBytes`. */
+const MEMORY_CHUNK = 64 * 1024;
+
+/**
+ * Sends an in-memory body. A large one goes out in pieces, each after the socket has taken
+ * the last: a connection then never has more than a piece queued, so many clients fetching
+ * large files progress evenly instead of the first ones' megabytes delaying the rest.
+ */
+export async function sendBytes(res: Response, body: Buffer): Promise<void> {
+  if (body.length <= MEMORY_CHUNK) return res.end(body);
+  res.setHeader('Content-Length', body.length);
+  for (let at = 0; at < body.length && !res.closed; at += MEMORY_CHUNK) {
+    if (!res.write(body.subarray(at, at + MEMORY_CHUNK))) await res.drain();
+  }
+  if (!res.closed) res.end();
+}
+
+/** The headers every representation of a file carries, whether served from disk or from the cache. */
+export function setFileHeaders(res: Response, type: string, etag: string, modified: string): void {
+  res.setHeader('Content-Type', type);
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', modified);
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+/**
+ * Reads a small file whole, in one call where the OS allows, and keeps it for later requests.
+ * A file that changes size while being read is served as read but not kept.
+ */
+async function readIntoCache(
+  handle: FileHandle,
+  stats: Stats,
+  type: string,
+  etag: string,
+  slot: CacheSlot,
+): Promise<CachedFile> {
+  const body = Buffer.allocUnsafe(stats.size);
+  let filled = 0;
+  while (filled < body.length) {
+    const { bytesRead } = await handle.read(body, filled, body.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  const entry: CachedFile = {
+    body: filled === body.length ? body : body.subarray(0, filled),
+    contentType: type,
+    etag,
+    lastModified: lastModified(stats),
+    mtimeMs: stats.mtimeMs,
+    ino: stats.ino,
+    size: filled,
+    checkedAt: slot.now,
+  };
+  if (filled === stats.size) slot.cache.remember(slot.key, entry, slot.generation);
+  return entry;
 }
 
 /** The parts of a multipart/byteranges body, each range read from the same open file. */

@@ -1,0 +1,103 @@
+import type { Stats } from 'node:fs';
+
+/** One file's bytes and response metadata, as read from disk. */
+export interface CachedFile {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  lastModified: string;
+  mtimeMs: number;
+  /** Identity of the version on disk: a different inode, size or mtime is a different file. */
+  ino: number;
+  size: number;
+  /** When the name was last resolved and checked against the disk (Date.now()). */
+  checkedAt: number;
+}
+
+export interface FileCacheLimits {
+  /** Largest file kept in memory. */
+  maxFileBytes: number;
+  /** Most bytes kept in memory in all; the least recently used files go first. */
+  maxTotalBytes: number;
+  /** How long a cached file is served without checking the disk again. */
+  freshMs: number;
+}
+
+export const DEFAULT_FILE_CACHE_LIMITS: FileCacheLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  freshMs: 1000,
+};
+
+/**
+ * Keeps the bytes of small files in memory, keyed by request name, so a hot file costs no
+ * path resolution, open, stat or read. An entry is served for `freshMs` after it was last
+ * checked; after that the request takes the full path again (resolving the name, so changed
+ * symlinks are noticed) and the bytes are reused only if inode, size and mtime still match.
+ * So changes made by other programs show within `freshMs`; writes and deletes through the
+ * server clear the cache at once.
+ */
+export class FileCache {
+  private readonly entries = new Map<string, CachedFile>();
+  private totalBytes = 0;
+  /** Bumped by every clear, so a read that began before a write cannot store stale bytes. */
+  private generationCount = 0;
+
+  constructor(readonly limits: FileCacheLimits = DEFAULT_FILE_CACHE_LIMITS) {}
+
+  get generation(): number {
+    return this.generationCount;
+  }
+
+  /** The entry for `name` if it was checked recently enough to be served as it is. */
+  fresh(name: string, now: number): CachedFile | undefined {
+    const entry = this.entries.get(name);
+    if (entry === undefined || now - entry.checkedAt >= this.limits.freshMs) return undefined;
+    return entry;
+  }
+
+  /** The entry for `name` if `stats` describe the same version of the file; marks it checked. */
+  revalidate(name: string, stats: Stats, now: number): CachedFile | undefined {
+    const entry = this.entries.get(name);
+    if (entry === undefined) return undefined;
+    if (entry.ino !== stats.ino || entry.size !== stats.size || entry.mtimeMs !== stats.mtimeMs) {
+      this.remove(name, entry);
+      return undefined;
+    }
+    entry.checkedAt = now;
+    // Re-insert so iteration order stays least recently used first.
+    this.entries.delete(name);
+    this.entries.set(name, entry);
+    return entry;
+  }
+
+  /** True when a file of `size` bytes may be kept. */
+  accepts(size: number): boolean {
+    return size <= this.limits.maxFileBytes && size <= this.limits.maxTotalBytes;
+  }
+
+  /** Keeps `entry` unless the cache was cleared since `generation` was read. */
+  remember(name: string, entry: CachedFile, generation: number): void {
+    if (generation !== this.generationCount || !this.accepts(entry.size)) return;
+    const old = this.entries.get(name);
+    if (old !== undefined) this.remove(name, old);
+    this.entries.set(name, entry);
+    this.totalBytes += entry.size;
+    for (const [oldest, victim] of this.entries) {
+      if (this.totalBytes <= this.limits.maxTotalBytes) break;
+      this.remove(oldest, victim);
+    }
+  }
+
+  /** Forgets everything: called after any write or delete through the server. */
+  clear(): void {
+    this.entries.clear();
+    this.totalBytes = 0;
+    this.generationCount++;
+  }
+
+  private remove(name: string, entry: CachedFile): void {
+    this.entries.delete(name);
+    this.totalBytes -= entry.size;
+  }
+}

@@ -1,0 +1,101 @@
+// The in-memory cache of small files must never change what a client sees, except that edits
+// made behind the server's back may take up to a second to show.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { exchange, parseResponses, startCli } from './helpers.mjs';
+
+let dir;
+let outside;
+let server;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'wirehttp-cache-'));
+  outside = await mkdtemp(path.join(os.tmpdir(), 'wirehttp-outside-'));
+  server = await startCli(['--directory', dir]);
+});
+after(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+async function get(name, headers = '') {
+  const { raw } = await exchange(
+    server.port,
+    `GET /files/${name} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`,
+  );
+  return parseResponses(raw)[0];
+}
+
+const withoutDate = (res) => res.rawHeaders.filter(([name]) => name.toLowerCase() !== 'date');
+
+test('a repeated GET answers with the same bytes and headers as the first', async () => {
+  await writeFile(path.join(dir, 'same.bin'), Buffer.from([0, 1, 2, 255]));
+  const first = await get('same.bin');
+  const second = await get('same.bin');
+  assert.equal(first.status, 200);
+  assert.deepEqual(second.body, first.body);
+  assert.deepEqual(withoutDate(second), withoutDate(first));
+  const notModified = await get('same.bin', `If-None-Match: ${first.headers.etag}\r\n`);
+  assert.equal(notModified.status, 304);
+  assert.equal(notModified.body.length, 0);
+});
+
+test('a file replaced through the server is served new at once', async () => {
+  await writeFile(path.join(dir, 'put.txt'), 'old version');
+  assert.equal((await get('put.txt')).body.toString(), 'old version');
+  const body = 'new version';
+  const { raw } = await exchange(
+    server.port,
+    `PUT /files/put.txt HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  assert.equal(parseResponses(raw)[0].status, 204);
+  assert.equal((await get('put.txt')).body.toString(), 'new version');
+});
+
+test('a file deleted through the server is gone at once', async () => {
+  await writeFile(path.join(dir, 'gone.bin'), 'bytes');
+  assert.equal((await get('gone.bin')).status, 200);
+  const { raw } = await exchange(server.port, 'DELETE /files/gone.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(parseResponses(raw)[0].status, 204);
+  assert.equal((await get('gone.bin')).status, 404);
+});
+
+test('an edit behind the server\'s back shows within about a second, even at the same size', async () => {
+  const file = path.join(dir, 'edited.bin');
+  await writeFile(file, 'AAAA');
+  assert.equal((await get('edited.bin')).body.toString(), 'AAAA');
+  await writeFile(file, 'BBBB');
+  await utimes(file, new Date(), new Date(Date.now() + 5000));
+  await sleep(1300);
+  assert.equal((await get('edited.bin')).body.toString(), 'BBBB');
+});
+
+test('a cached name that becomes a link out of the directory is refused once rechecked', async () => {
+  const file = path.join(dir, 'turncoat.bin');
+  await writeFile(file, 'inside');
+  await writeFile(path.join(outside, 'secret.bin'), 'outside');
+  assert.equal((await get('turncoat.bin')).body.toString(), 'inside');
+  await unlink(file);
+  await symlink(path.join(outside, 'secret.bin'), file);
+  await sleep(1300);
+  const res = await get('turncoat.bin');
+  assert.equal(res.status, 404);
+  assert.ok(!res.body.toString().includes('outside'));
+});
+
+test('a large file served from memory keeps its exact bytes and length', async () => {
+  const big = Buffer.alloc(700 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  await writeFile(path.join(dir, 'big.bin'), big);
+  for (let round = 0; round < 2; round++) {
+    const res = await get('big.bin');
+    assert.equal(res.status, 200);
+    assert.equal(Number(res.headers['content-length']), big.length);
+    assert.ok(res.body.equals(big));
+  }
+});
