@@ -421,6 +421,8 @@ describe('listing', () => {
   test('a symlink inside the root to a dot-file is not a way around the rule', async () => {
     await symlink('.hidden', path.join(dir, 'list/visible-link'));
     assert.equal((await request('GET', '/files/list/visible-link')).status, 404);
+    const listing = await request('GET', '/files/list/', { headers: { Accept: 'application/json' } });
+    assert.ok(!JSON.parse(listing.body.toString()).some((e) => e.name === 'visible-link'));
   });
 
   test('large listings are compressed when the client accepts it', async () => {

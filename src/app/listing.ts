@@ -6,7 +6,7 @@ import type { Request, Response } from '../index.js';
 import { isTempUploadName } from './atomic-write.js';
 import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
 import { renderListingPage } from './listing-page.js';
-import { isInside } from './safe-path.js';
+import { isInside, isVisible } from './safe-path.js';
 
 /** One row of a directory listing, as sent in the JSON form. */
 export interface ListingEntry {
@@ -20,7 +20,8 @@ export interface ListingEntry {
 
 /**
  * The entries of a directory that the server would also serve: temporary upload files never,
- * hidden names only when `hidden`, links only when their real target stays inside the root.
+ * hidden names only when `hidden`, links only when their real target stays inside the root
+ * (and is not hidden itself).
  * Directories first, then by name.
  */
 export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
@@ -31,7 +32,10 @@ export async function readListing(dir: string, realRoot: string, hidden: boolean
       if (isTempUploadName(name) || (!hidden && name.startsWith('.'))) return null;
       const full = path.join(dir, name);
       try {
-        if (dirent.isSymbolicLink() && !isInside(realRoot, await realpath(full))) return null;
+        if (dirent.isSymbolicLink()) {
+          const target = await realpath(full);
+          if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
+        }
         const info = await stat(full);
         if (info.isDirectory()) return { name, type: 'directory', size: null, mtime: info.mtime.toISOString() };
         if (info.isFile()) return { name, type: 'file', size: info.size, mtime: info.mtime.toISOString() };

@@ -67,7 +67,7 @@ export async function assertInside(realRoot: string, dir: string): Promise<void>
 }
 
 /** Whether every segment of `real` below the root may be shown (see parseFileName). */
-function isVisible(realRoot: string, real: string, hidden: boolean): boolean {
+export function isVisible(realRoot: string, real: string, hidden: boolean): boolean {
   if (real === realRoot) return true;
   return real
     .slice(realRoot.length + 1)
