@@ -1,0 +1,16 @@
+/** Exit codes of the wirehttp command (documented in the README). */
+export const EXIT_OK = 0;
+/** The server could not start: unusable directory, port in use, unreadable certificate... */
+export const EXIT_START_FAILED = 1;
+/** Bad command line or environment: unknown flag, invalid value. */
+export const EXIT_USAGE = 2;
+
+/** A problem the user can fix: printed as one line, then the process exits with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,46 @@
+// One serving process: the only process without --workers, or one cluster worker.
+import type { HttpServer, ListeningAddress } from '../index.js';
+import { accessLogger } from './access-log.js';
+import { LineBuffer } from './line-buffer.js';
+import type { CliOptions } from './options.js';
+import { startServer, type TlsFiles } from './serve.js';
+
+export interface InstanceOutput {
+  /** Writes a batch of access-log lines. */
+  writeLog(text: string): void;
+  /** Ends the process once everything written has left it. */
+  exit(code: number): void;
+}
+
+/** A running server with its access log, stopped gracefully or at once. */
+export class Instance {
+  private stopping = false;
+
+  private constructor(
+    private readonly server: HttpServer,
+    private readonly log: LineBuffer | null,
+    private readonly output: InstanceOutput,
+    private readonly shutdownTimeoutMs: number,
+    readonly addresses: ListeningAddress[],
+  ) {}
+
+  static async start(options: CliOptions, tls: TlsFiles | undefined, output: InstanceOutput): Promise<Instance> {
+    const log = options.quiet ? null : new LineBuffer((text) => output.writeLog(text));
+    const onResponse = log === null ? null : accessLogger(options.logFormat, options.trustProxy, (line) => log.push(line));
+    const { server, addresses } = await startServer(options, tls, onResponse);
+    return new Instance(server, log, output, options.shutdownTimeout, addresses);
+  }
+
+  /** Stops accepting, lets requests in flight finish within the shutdown timeout, exits 0. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    void this.server.close(this.shutdownTimeoutMs).then(() => this.stopNow(0));
+  }
+
+  /** Exits with `code` without waiting for anything but the log. */
+  stopNow(code: number): void {
+    this.log?.flush();
+    this.output.exit(code);
+  }
+}

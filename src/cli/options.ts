@@ -1,0 +1,154 @@
+// The command line: every flag, its default, its environment variable and its parser.
+import { parseArgs } from 'node:util';
+import { CliError, EXIT_USAGE } from './errors.js';
+import {
+  parseBoolean,
+  parseCount,
+  parseDuration,
+  parseLogFormat,
+  parseNonEmpty,
+  parsePort,
+  parsePositiveDuration,
+  parseSize,
+  parseWorkers,
+} from './values.js';
+
+interface Flag<T> {
+  /** Placeholder shown in --help; null for a switch, which takes no value. */
+  placeholder: string | null;
+  short?: string;
+  description: string;
+  /** Shown in --help; for valued flags it is also the text parsed when nothing is given. */
+  defaultText: string;
+  /** Turns the given text (undefined: neither flag nor variable set) into the value. */
+  read: (text: string | undefined) => T;
+}
+
+function valued<T>(placeholder: string, defaultText: string, description: string, parse: (text: string) => T, short?: string): Flag<T> {
+  return { placeholder, short, description, defaultText, read: (text) => parse(text ?? defaultText) };
+}
+
+function optional<T>(placeholder: string, description: string, parse: (text: string) => T, short?: string): Flag<T | undefined> {
+  return { placeholder, short, description, defaultText: 'none', read: (text) => (text === undefined ? undefined : parse(text)) };
+}
+
+function toggle(description: string): Flag<boolean> {
+  return { placeholder: null, description, defaultText: 'off', read: (text) => (text === undefined ? false : parseBoolean(text)) };
+}
+
+const FLAGS = {
+  port: valued('N', '4221', 'TCP port to listen on; 0 picks a free one', parsePort, 'p'),
+  host: valued('ADDR', 'localhost', 'address to bind; localhost = 127.0.0.1 and ::1, 0.0.0.0 or :: for all', parseNonEmpty, 'H'),
+  directory: optional('DIR', 'directory served and stored under /files/', parseNonEmpty, 'd'),
+  hidden: toggle('also serve and list dot-files in DIR'),
+  workers: valued('N|auto', '1', 'processes sharing the port; auto = one per CPU core', parseWorkers, 'w'),
+  logFormat: valued('FORMAT', 'combined', 'access log on stdout: combined or json', parseLogFormat),
+  quiet: toggle('no access log'),
+  tlsCert: optional('FILE', 'serve HTTPS with this PEM certificate chain (needs --tls-key)', parseNonEmpty),
+  tlsKey: optional('FILE', 'PEM private key for --tls-cert', parseNonEmpty),
+  trustProxy: toggle('log the client address from Forwarded / X-Forwarded-For'),
+  keepAliveTimeout: valued('TIME', '5s', 'close idle keep-alive connections after TIME', parsePositiveDuration),
+  headersTimeout: valued('TIME', '10s', 'a request head must arrive within TIME (408 after)', parsePositiveDuration),
+  bodyTimeout: valued('TIME', '30s', 'abandon a request body that stalls for TIME', parsePositiveDuration),
+  shutdownTimeout: valued('TIME', '10s', 'on SIGTERM/SIGINT, wait up to TIME for requests in flight', parseDuration),
+  maxBodySize: valued('SIZE', '64G', 'largest request body (413 beyond)', parseSize),
+  maxConnections: valued('N', '20000', 'most open connections per process (503 beyond)', parseCount),
+};
+
+type FlagName = keyof typeof FLAGS;
+export type CliOptions = { [K in FlagName]: ReturnType<(typeof FLAGS)[K]['read']> };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; options: CliOptions };
+
+const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
+
+function flagOf(name: FlagName): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function envOf(name: FlagName): string {
+  return `WIREHTTP_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Reads flags (which win) and WIREHTTP_* environment variables; throws CliError on bad input. */
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  };
+  for (const name of FLAG_NAMES) {
+    const flag = FLAGS[name];
+    const type = flag.placeholder === null ? 'boolean' : 'string';
+    config[flagOf(name).slice(2)] = flag.short === undefined ? { type } : { type, short: flag.short };
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: config, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new CliError(describeArgError(error as Error & { code?: string }), EXIT_USAGE);
+  }
+  if (values['help'] === true) return { kind: 'help' };
+  if (values['version'] === true) return { kind: 'version' };
+  const options = {} as Record<FlagName, unknown>;
+  for (const name of FLAG_NAMES) {
+    const given = values[flagOf(name).slice(2)];
+    const fromFlag = given === undefined ? undefined : String(given);
+    const fromEnv = fromFlag === undefined ? env[envOf(name)] : undefined;
+    try {
+      options[name] = FLAGS[name].read(fromFlag ?? fromEnv);
+    } catch (error) {
+      const source = fromEnv !== undefined ? `${envOf(name)} (${flagOf(name)})` : flagOf(name);
+      const shown = fromFlag ?? fromEnv ?? FLAGS[name].defaultText;
+      throw new CliError(`${source}: ${(error as Error).message}, got "${shown}"`, EXIT_USAGE);
+    }
+  }
+  const parsed = options as CliOptions;
+  if ((parsed.tlsCert === undefined) !== (parsed.tlsKey === undefined)) {
+    throw new CliError('--tls-cert and --tls-key must be given together', EXIT_USAGE);
+  }
+  return { kind: 'serve', options: parsed };
+}
+
+/** node:util's messages are long; keep one line that names the flag. */
+function describeArgError(error: Error & { code?: string }): string {
+  const flag = /'(?:-\w, )?(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${flag} (see --help)`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''} (see --help)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return error.message.includes('does not take') ? `${flag} takes no value` : `${flag} needs a value`;
+    default:
+      return error.message;
+  }
+}
+
+/** The --help text: every flag with its default and environment variable. */
+export function helpText(): string {
+  const lines = [
+    'Usage: wirehttp [options]',
+    '',
+    'Serves GET /, /echo/{text}, /user-agent and /healthz and, with --directory, the files',
+    'of DIR under /files/{name} (GET to download, POST to upload).',
+    '',
+    'Options (every option can also be set by its environment variable; the flag wins):',
+  ];
+  for (const name of FLAG_NAMES) {
+    const flag = FLAGS[name];
+    const short = flag.short !== undefined ? `-${flag.short}, ` : '    ';
+    const left = `  ${short}${flagOf(name)}${flag.placeholder !== null ? ` ${flag.placeholder}` : ''}`;
+    lines.push(`${left.padEnd(34)}${flag.description}`);
+    lines.push(`${''.padEnd(34)}default: ${flag.defaultText}, env: ${envOf(name)}`);
+  }
+  lines.push(
+    '  -h, --help                      show this help and exit',
+    '  -v, --version                   print the version and exit',
+    '',
+    'TIME: seconds, or with a unit: 500ms, 10s, 2m. SIZE: bytes, or with a unit: 512K, 10M, 64G.',
+    'Switches read from the environment take 1/true/yes/on or 0/false/no/off.',
+    'Exit codes: 0 stopped cleanly, 1 could not start, 2 invalid option,',
+    '128+signal when a second SIGINT/SIGTERM stops it at once.',
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,107 @@
+// The cluster primary with --workers N: forks the workers that share the port, restarts
+// crashed ones with a backoff, prints the start-up line once, and stops them all gracefully.
+import cluster, { type Worker } from 'node:cluster';
+import type { ListeningAddress } from '../index.js';
+import { EXIT_START_FAILED } from './errors.js';
+import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import type { CliOptions } from './options.js';
+import { startupLine } from './serve.js';
+import { onStopSignals, signalExitCode } from './signals.js';
+
+/** A worker that lived at least this long was healthy: its crash does not grow the backoff. */
+const STABLE_AFTER_MS = 10_000;
+const FIRST_RESTART_DELAY_MS = 100;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** Extra time the primary gives workers beyond their own shutdown deadline. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
+export function runPrimary(options: CliOptions): void {
+  const startedAt = new Map<Worker, number>();
+  const restarts = new Set<NodeJS.Timeout>();
+  let listening = 0;
+  let announced = false;
+  let quickCrashes = 0;
+  let exitCode: number | null = null;
+
+  const fork = (): void => {
+    const worker = cluster.fork();
+    startedAt.set(worker, Date.now());
+    // Sending to a worker that is already gone fails; its 'exit' event handles the rest.
+    worker.on('error', () => {});
+    worker.on('message', (message: unknown) => {
+      if (isWorkerMessage(message)) onMessage(worker, message);
+    });
+  };
+
+  const onMessage = (worker: Worker, message: WorkerMessage): void => {
+    if (message.kind === 'log') {
+      if (message.text !== '') process.stdout.write(message.text);
+    } else if (message.kind === 'listening') {
+      onListening(worker, message.addresses);
+    } else if (!announced && exitCode === null) {
+      process.stderr.write(`wirehttp: ${message.message}\n`);
+      stopAll({ kind: 'stop-now', exitCode: message.exitCode });
+    }
+  };
+
+  const onListening = (worker: Worker, addresses: ListeningAddress[]): void => {
+    if (announced) {
+      process.stderr.write(`wirehttp: worker ${worker.process.pid} started\n`);
+      return;
+    }
+    if (++listening === options.workers) {
+      announced = true;
+      process.stderr.write(startupLine(addresses, options));
+    }
+  };
+
+  const stopAll = (message: PrimaryMessage): void => {
+    exitCode = message.kind === 'stop' ? 0 : message.exitCode;
+    for (const timer of restarts) clearTimeout(timer);
+    restarts.clear();
+    if (startedAt.size === 0) process.exit(exitCode);
+    for (const worker of startedAt.keys()) if (worker.isConnected()) worker.send(message);
+    const deadline = message.kind === 'stop' ? options.shutdownTimeout + SHUTDOWN_MARGIN_MS : SHUTDOWN_MARGIN_MS;
+    setTimeout(() => {
+      process.stderr.write('wirehttp: workers did not stop in time, killing them\n');
+      for (const worker of startedAt.keys()) worker.process.kill('SIGKILL');
+      process.exit(EXIT_START_FAILED);
+    }, deadline).unref();
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (startedAt.get(worker) ?? 0);
+    startedAt.delete(worker);
+    if (exitCode !== null) {
+      if (code !== 0 && exitCode === 0) exitCode = EXIT_START_FAILED;
+      if (startedAt.size === 0) process.exit(exitCode);
+      return;
+    }
+    const how = signal !== null ? `signal ${signal}` : `code ${code}`;
+    if (!announced) {
+      process.stderr.write(`wirehttp: a worker exited during start-up (${how})\n`);
+      stopAll({ kind: 'stop-now', exitCode: EXIT_START_FAILED });
+      return;
+    }
+    quickCrashes = lived >= STABLE_AFTER_MS ? 0 : quickCrashes + 1;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** Math.max(0, quickCrashes - 1));
+    process.stderr.write(`wirehttp: worker ${worker.process.pid} exited (${how}), starting another in ${delay}ms\n`);
+    const timer = setTimeout(() => {
+      restarts.delete(timer);
+      fork();
+    }, delay);
+    restarts.add(timer);
+  });
+
+  onStopSignals(
+    (signal) => {
+      process.stderr.write(`wirehttp: ${signal}: shutting down ${startedAt.size} workers, waiting up to ${options.shutdownTimeout / 1000}s for requests in flight\n`);
+      stopAll({ kind: 'stop' });
+    },
+    (signal) => {
+      process.stderr.write(`wirehttp: ${signal} again: stopping now\n`);
+      stopAll({ kind: 'stop-now', exitCode: signalExitCode(signal) });
+    },
+  );
+  for (let i = 0; i < options.workers; i++) fork();
+}

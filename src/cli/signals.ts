@@ -1,0 +1,18 @@
+import { constants } from 'node:os';
+
+/** Exit code of a process stopped at once by `signal`: 128 + its number, as shells report. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+/** Calls `first` on the first SIGTERM or SIGINT and `again` on every later one. */
+export function onStopSignals(first: (signal: NodeJS.Signals) => void, again: (signal: NodeJS.Signals) => void): void {
+  let received = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received === 1) first(signal);
+    else again(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

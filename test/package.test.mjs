@@ -1,0 +1,119 @@
+// The published package: `npm pack` output installs into an empty folder and works there as a
+// command (`npx wirehttp`) and as a library (`import { createServer } from 'wirehttp'`),
+// with its types, and without exposing internals to deep imports.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { exchange, parseResponses } from './helpers.mjs';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let tmp;
+let app;
+before(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'wirehttp-package-'));
+  app = path.join(tmp, 'app');
+  await mkdir(app);
+  // `npm test` has just built dist/; packing must not rebuild it under the other tests' feet.
+  const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: ROOT });
+  const tarball = path.join(tmp, JSON.parse(stdout)[0].filename);
+  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await run(NPM, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
+});
+after(() => rm(tmp, { recursive: true, force: true }));
+
+test('the package ships dist/ with an executable CLI, and no sources or tests', async () => {
+  const installed = path.join(app, 'node_modules', 'wirehttp');
+  const cli = path.join(installed, 'dist', 'cli.js');
+  assert.ok(((await stat(cli)).mode & 0o111) !== 0, 'dist/cli.js is executable');
+  assert.ok((await readFile(cli, 'utf8')).startsWith('#!/usr/bin/env node\n'));
+  await stat(path.join(installed, 'dist', 'index.d.ts'));
+  await assert.rejects(stat(path.join(installed, 'src')), { code: 'ENOENT' });
+  await assert.rejects(stat(path.join(installed, 'test')), { code: 'ENOENT' });
+});
+
+test('npx wirehttp starts the server from the installed package', async () => {
+  // Its own process group, so stopping it stops npx and the server npx started.
+  const proc = spawn('npx', ['--no-install', 'wirehttp', '--port', '0', '--quiet'], {
+    cwd: app,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  try {
+    let stderr = '';
+    const port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line: ${stderr}`)), 15_000);
+      proc.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /listening on [^\n]*?:(\d+)/.exec(stderr);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    const { raw } = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(parseResponses(raw)[0].status, 200);
+  } finally {
+    process.kill(-proc.pid, 'SIGKILL');
+    await exited;
+  }
+});
+
+test("import { createServer } from 'wirehttp' works; deep imports are refused", async () => {
+  const program = `
+    import { createServer, Router, HttpError } from 'wirehttp';
+    const router = new Router()
+      .get('/hello/:name', (req, res) => res.end('Hello, ' + req.params.name))
+      .get('/teapot', () => { throw new HttpError(418, 'short and stout'); });
+    const server = createServer(router.handle, { keepAliveTimeoutMs: 1000 });
+    const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+    const hello = await fetch('http://127.0.0.1:' + port + '/hello/package');
+    const teapot = await fetch('http://127.0.0.1:' + port + '/teapot');
+    let deep;
+    try { await import('wirehttp/dist/server/connection.js'); deep = 'imported'; } catch (error) { deep = error.code; }
+    await server.close(1000);
+    console.log(JSON.stringify({ hello: await hello.text(), teapot: teapot.status, deep }));
+  `;
+  await writeFile(path.join(app, 'consumer.mjs'), program);
+  const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: app, timeout: 15_000 });
+  assert.deepEqual(JSON.parse(stdout), { hello: 'Hello, package', teapot: 418, deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+});
+
+test('the installed types type-check a TypeScript consumer', async () => {
+  const source = `
+    import { createServer, Router, HttpError, type Request, type Response, type ServerOptions } from 'wirehttp';
+    const options: Partial<ServerOptions> = { maxBodyBytes: 1024, headersTimeoutMs: 5000 };
+    const router = new Router().get('/', (req: Request, res: Response) => {
+      if (req.method !== 'GET') throw new HttpError(405, 'no');
+      res.end('ok');
+    });
+    const server = createServer(router.handle, options);
+    const ready: Promise<unknown> = server.listen({ port: 0 });
+    const done: Promise<void> = server.close(100);
+    void ready; void done;
+  `;
+  const broken = `import { createServer } from 'wirehttp';\nconst n: number = createServer(() => {});\nvoid n;\n`;
+  await writeFile(path.join(app, 'consumer.ts'), source);
+  await writeFile(path.join(app, 'broken.ts'), broken);
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types')];
+  // One run over both files: consumer.ts must be clean, and the deliberate error in broken.ts
+  // must be the only one reported (proving the types are really checked).
+  const result = await run(process.execPath, [tsc, ...flags, 'consumer.ts', 'broken.ts'], { cwd: app }).then(
+    () => ({ stdout: '' }),
+    (error) => error,
+  );
+  const errors = result.stdout.split('\n').filter((line) => /error TS/.test(line));
+  assert.equal(errors.length, 1, result.stdout);
+  assert.match(errors[0], /^broken\.ts\(2,7\): error TS2322/);
+});

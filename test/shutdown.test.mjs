@@ -1,0 +1,134 @@
+// Graceful shutdown of the real CLI: SIGTERM lets an upload in flight finish, closes idle
+// connections at once, refuses new ones, and exits 0; a second signal stops at once.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { connect, parseResponses, startCli } from './helpers.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let dir;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-shutdown-'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** Collects what the server sends on `socket` until it closes. */
+function collect(socket) {
+  const chunks = [];
+  socket.on('data', (d) => chunks.push(d));
+  return new Promise((resolve) => socket.once('close', () => resolve(Buffer.concat(chunks))));
+}
+
+/** Starts a streamed upload of `total` bytes, sending only the head and `firstBytes` bytes. */
+async function startUpload(port, name, total, firstBytes) {
+  const socket = await connect(port);
+  socket.on('error', () => {});
+  const received = collect(socket);
+  socket.write(`POST /files/${name} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${total}\r\n\r\n`);
+  socket.write(Buffer.alloc(firstBytes, 0x61));
+  return { socket, received };
+}
+
+test('SIGTERM: an upload in flight completes and is stored whole; idle connections close; exit 0', async () => {
+  const server = await startCli(['--directory', dir, '--quiet']);
+  try {
+    // An idle keep-alive connection, after one exchange.
+    const idle = await connect(server.port);
+    const idleClosed = new Promise((resolve) => idle.once('close', () => resolve(Date.now())));
+    const idleData = collect(idle);
+    idle.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await sleep(100);
+
+    const chunk = Buffer.alloc(64 * 1024, 0x62);
+    const total = 10 * chunk.length;
+    const upload = await startUpload(server.port, 'slow.bin', total, 0);
+    upload.socket.write(chunk);
+    await sleep(150);
+
+    const signalledAt = Date.now();
+    process.kill(server.pid, 'SIGTERM');
+    for (let i = 1; i < 10; i++) {
+      await sleep(60);
+      upload.socket.write(chunk);
+    }
+    const raw = await upload.received;
+    const [res] = parseResponses(raw);
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.connection, 'close');
+
+    // The idle connection was closed right away, long before the upload finished.
+    assert.ok((await idleClosed) - signalledAt < 400, 'idle keep-alive connection closed at once');
+    assert.equal(parseResponses(await idleData)[0].status, 200);
+
+    const { code, signal } = await server.exited;
+    assert.equal(signal, null);
+    assert.equal(code, 0, server.stderr());
+    assert.match(server.stderr(), /SIGTERM: shutting down/);
+    const stored = await readFile(path.join(dir, 'slow.bin'));
+    assert.equal(stored.length, total);
+    assert.ok(stored.every((b) => b === 0x62));
+  } finally {
+    await server.stop();
+  }
+});
+
+test('SIGTERM: no new connections are accepted while draining', async () => {
+  const server = await startCli(['--directory', dir, '--quiet']);
+  try {
+    const upload = await startUpload(server.port, 'hold.bin', 1000, 10);
+    await sleep(100);
+    process.kill(server.pid, 'SIGTERM');
+    await sleep(200);
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const s = net.connect({ port: server.port, host: '127.0.0.1' }, () => resolve(s));
+        s.once('error', reject);
+      }),
+      { code: 'ECONNREFUSED' },
+    );
+    upload.socket.write(Buffer.alloc(990, 0x61));
+    assert.equal(parseResponses(await upload.received)[0].status, 201);
+    assert.equal((await server.exited).code, 0);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('SIGTERM: what is still running after --shutdown-timeout is cut off, and the exit is still 0', async () => {
+  const server = await startCli(['--directory', dir, '--quiet', '--shutdown-timeout', '300ms']);
+  try {
+    const upload = await startUpload(server.port, 'stalled.bin', 1000, 10);
+    await sleep(100);
+    const signalledAt = Date.now();
+    process.kill(server.pid, 'SIGTERM');
+    await upload.received;
+    const { code } = await server.exited;
+    const took = Date.now() - signalledAt;
+    assert.equal(code, 0);
+    assert.ok(took >= 250 && took < 3000, `stopped after ${took}ms`);
+    await assert.rejects(readFile(path.join(dir, 'stalled.bin')), { code: 'ENOENT' });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a second signal stops at once with 128 + the signal number', async () => {
+  const server = await startCli(['--directory', dir, '--quiet']);
+  try {
+    const upload = await startUpload(server.port, 'never.bin', 1000, 10);
+    await sleep(100);
+    process.kill(server.pid, 'SIGTERM');
+    await sleep(100);
+    process.kill(server.pid, 'SIGINT');
+    const { code } = await server.exited;
+    assert.equal(code, 130);
+    assert.match(server.stderr(), /SIGINT again: stopping now/);
+    upload.socket.destroy();
+  } finally {
+    await server.stop();
+  }
+});
