@@ -22,6 +22,7 @@ function clfNow(now: number): string {
 /** Escapes a value for a quoted Combined Log Format field, as Apache does. */
 function quoted(value: string | undefined): string {
   if (value === undefined) return '"-"';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
   return `"${value.replace(/[\x00-\x1f"\\\x7f-\uffff]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
 }
 
