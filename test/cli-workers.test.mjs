@@ -1,8 +1,10 @@
 // --workers: several processes share one port; a crashed worker is restarted; shutdown is graceful.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
-import { exchange, parseResponses, startCli } from './helpers.mjs';
+import { connect, exchange, parseResponses, startCli } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,7 +20,8 @@ async function getStatus(port, target = '/') {
 }
 
 test('--workers 2: one port, one start-up line, crashed workers are restarted, SIGTERM exits 0', async () => {
-  const server = await startCli(['--workers', '2', '--log-format', 'json']);
+  const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-workers-'));
+  const server = await startCli(['--workers', '2', '--log-format', 'json', '--directory', dir]);
   try {
     assert.equal(server.stderr().match(/listening on/g).length, 1);
     assert.match(server.stderr(), /2 workers/);
@@ -45,12 +48,29 @@ test('--workers 2: one port, one start-up line, crashed workers are restarted, S
     const lines = server.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     assert.equal(lines.filter((l) => l.target === '/').length, 8);
 
+    // SIGTERM while an upload is in flight: the primary has its worker finish it, then exits 0.
+    const upload = await connect(server.port);
+    const chunks = [];
+    upload.on('data', (d) => chunks.push(d));
+    const uploadClosed = new Promise((resolve) => upload.once('close', resolve));
+    upload.write('POST /files/up.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n');
+    upload.write(Buffer.alloc(100_000, 0x63));
+    await sleep(150);
     process.kill(server.pid, 'SIGTERM');
+    await sleep(200);
+    upload.write(Buffer.alloc(100_000, 0x63));
+    await sleep(100);
+    upload.write(Buffer.alloc(100_000, 0x63));
+    await uploadClosed;
+    assert.equal(parseResponses(Buffer.concat(chunks))[0].status, 201);
     const { code } = await server.exited;
     assert.equal(code, 0, server.stderr());
+    assert.match(server.stderr(), /SIGTERM: shutting down 2 workers/);
+    assert.equal((await readFile(path.join(dir, 'up.bin'))).length, 300_000);
     for (const pid of now) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   } finally {
     await server.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

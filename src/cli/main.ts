@@ -25,6 +25,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.stdout.write(`wirehttp ${version()}\n`);
     return;
   }
+  process.stdout.on('error', () => {}); // a closed stdout (e.g. `| head`) must not stop the server
   const options = command.options;
   if (options.directory !== undefined) options.directory = await checkDirectory(options.directory);
   const tls = await loadTls(options);

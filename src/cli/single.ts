@@ -5,7 +5,6 @@ import { startupLine, type TlsFiles } from './serve.js';
 import { onStopSignals, signalExitCode } from './signals.js';
 
 export async function runSingle(options: CliOptions, tls: TlsFiles | undefined): Promise<void> {
-  process.stdout.on('error', () => {}); // a closed stdout (e.g. `| head`) must not stop the server
   const instance = await Instance.start(options, tls, {
     writeLog: (text) => process.stdout.write(text),
     exit: (code) => process.stdout.write('', () => process.exit(code)),
