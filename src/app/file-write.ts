@@ -27,10 +27,13 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
   if (current !== null && !current.isFile()) throw new HttpError(403, 'Not a regular file');
   if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
   const dir = path.dirname(real);
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw conflictOrFsError(error);
-  });
-  await assertInside(root.realRoot, dir);
+  if (!exists) {
+    // Only a new name can need its parent directories created (and rechecked afterwards).
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw conflictOrFsError(error);
+    });
+    await assertInside(root.realRoot, dir);
+  }
   try {
     await writeFileAtomic(real, req.body);
   } catch (error) {
