@@ -49,7 +49,7 @@ function watchRss(pid) {
       samples++;
       peak = Math.max(peak, rss);
     }, () => {});
-  }, 50);
+  }, 10);
   return {
     stop() {
       clearInterval(timer);
