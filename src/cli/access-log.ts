@@ -19,11 +19,16 @@ function clfNow(now: number): string {
   return clfTime;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /[\x00-\x1f"\\\x7f-\uffff]/;
+// eslint-disable-next-line no-control-regex -- as above
+const NEEDS_ESCAPE_ALL = /[\x00-\x1f"\\\x7f-\uffff]/g;
+
 /** Escapes a value for a quoted Combined Log Format field, as Apache does. */
 function quoted(value: string | undefined): string {
   if (value === undefined) return '"-"';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-  return `"${value.replace(/[\x00-\x1f"\\\x7f-\uffff]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`; // the common case, without allocating
+  return `"${value.replace(NEEDS_ESCAPE_ALL, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
 }
 
 function combinedLine(record: ResponseRecord, client: string, now: number): string {
@@ -33,19 +38,31 @@ function combinedLine(record: ResponseRecord, client: string, now: number): stri
   return `${client} - - ${clfNow(now)} ${quoted(requestLine)} ${record.status} ${bytes} ${quoted(req?.header('referer'))} ${quoted(req?.header('user-agent'))}\n`;
 }
 
+/** ISO 8601 time, rebuilt only when the millisecond changes. */
+let isoMs = -1;
+let isoTime = '';
+function isoNow(now: number): string {
+  if (now !== isoMs) {
+    isoTime = new Date(now).toISOString();
+    isoMs = now;
+  }
+  return isoTime;
+}
+
+/** JSON text of a string, or null; plain values skip JSON.stringify. */
+function jsonString(value: string | undefined): string {
+  if (value === undefined) return 'null';
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 function jsonLine(record: ResponseRecord, client: string, now: number): string {
   const req = record.request;
-  return `${JSON.stringify({
-    time: new Date(now).toISOString(),
-    remoteAddress: client,
-    method: req?.method ?? null,
-    target: req?.target ?? null,
-    status: record.status,
-    bytes: record.bytes,
-    durationMs: Math.round(record.durationMs * 1000) / 1000,
-    userAgent: req?.header('user-agent') ?? null,
-    referer: req?.header('referer') ?? null,
-  })}\n`;
+  const duration = Math.round(record.durationMs * 1000) / 1000;
+  return (
+    `{"time":"${isoNow(now)}","remoteAddress":${jsonString(client)},"method":${jsonString(req?.method)},` +
+    `"target":${jsonString(req?.target)},"status":${record.status},"bytes":${record.bytes},"durationMs":${duration},` +
+    `"userAgent":${jsonString(req?.header('user-agent'))},"referer":${jsonString(req?.header('referer'))}}\n`
+  );
 }
 
 /** Builds the server's onResponse hook: formats one line per exchange and hands it to `push`. */
