@@ -2,6 +2,7 @@
 // batching, and client addresses behind a trusted proxy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { accessLogger } from '../dist/cli/access-log.js';
 import { proxiedClientAddress } from '../dist/cli/client-address.js';
 import { LineBuffer } from '../dist/cli/line-buffer.js';
 import { exchange, startCli } from './helpers.mjs';
@@ -142,4 +143,20 @@ test('LineBuffer: writes lines in batches, at once when large, and on flush()', 
   assert.deepEqual(writes.slice(2), ['z\n']);
   buffer.flush();
   assert.equal(writes.length, 3, 'an empty flush writes nothing');
+});
+
+test('log lines escape what a client controls: one request is always one line', () => {
+  const headers = { 'user-agent': 'evil\n127.0.0.1 - - "GET /forged" \x1b[31m\\', referer: 'https://example.test/é' };
+  const request = { method: 'GET', target: '/x', httpVersion: '1.1', header: (name) => headers[name] };
+  const record = { request, remoteAddress: '::1', status: 200, bytes: 0, durationMs: 1.23456 };
+  const lines = [];
+  accessLogger('combined', false, (line) => lines.push(line))(record);
+  accessLogger('json', false, (line) => lines.push(line))(record);
+  for (const line of lines) assert.equal(line.indexOf('\n'), line.length - 1);
+  assert.ok(lines[0].endsWith(' "https://example.test/\\xe9" "evil\\x0a127.0.0.1 - - \\"GET /forged\\" \\x1b[31m\\\\"\n'), lines[0]);
+  const entry = JSON.parse(lines[1]);
+  assert.equal(entry.userAgent, headers['user-agent']);
+  assert.equal(entry.referer, headers.referer);
+  assert.equal(entry.durationMs, 1.235);
+  assert.equal(entry.remoteAddress, '::1');
 });
