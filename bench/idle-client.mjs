@@ -47,5 +47,9 @@ async function worker() {
 await Promise.all(Array.from({ length: CONNECTING_AT_ONCE }, worker));
 const open = sockets.filter((socket) => !socket.destroyed).length;
 process.stdout.write(`READY ${open} ${failed}\n`);
-setInterval(() => {}, 60_000);
+// Hold the connections until killed, or until the harness is gone (this process is re-parented).
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000);
 process.once('SIGTERM', () => process.exit(0));

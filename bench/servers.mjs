@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processTree } from './proc-stats.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** The wirehttp CLI under test: this checkout's build, or another build via BENCH_CLI. */
@@ -71,6 +72,22 @@ export const SERVERS = {
   },
 };
 
+/** Server processes started and not yet exited, so an interrupted run can stop them. */
+const running = new Set();
+
+/** SIGKILLs every server this process started that is still running, with its workers. */
+export function killRunningServers() {
+  for (const proc of running) {
+    for (const pid of processTree(proc.pid).reverse()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 /** A port nothing listens on right now. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -105,6 +122,8 @@ export async function startServer(id, dir, { cpus = '1', extraArgs = [], env = {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let stderr = '';
   proc.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));

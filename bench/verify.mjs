@@ -1,8 +1,10 @@
-// Checks, before anything is measured, that a server answers each scenario exactly like the
-// node:http reference: same status class and the same body bytes, pipelining included.
+// Checks, before anything is measured, that every server does the same work in each scenario:
+// the expected status and exactly the expected body bytes, pipelining and uploads included.
 import { readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { FILES } from './scenarios.mjs';
+import { SERVERS, startServer } from './servers.mjs';
 
 async function get(port, urlPath) {
   const response = await fetch(`http://127.0.0.1:${port}${urlPath}`);
@@ -37,7 +39,7 @@ function pipelinedResponses(port, urlPath, depth) {
  * Returns a list of problems (empty when the server behaves like the reference) for `scenario`.
  * `expected` holds the reference's GET bodies by path.
  */
-export async function verifyScenario(server, scenario, dir, expected) {
+async function verifyScenario(server, scenario, dir, expected) {
   const problems = [];
   if (scenario.kind === 'upload') {
     const body = Buffer.alloc(1024 * 1024, 'u');
@@ -60,4 +62,33 @@ export async function verifyScenario(server, scenario, dir, expected) {
     if (answered !== scenario.pipeline) problems.push(`pipelined ${scenario.pipeline}: ${answered} responses`);
   }
   return problems;
+}
+
+/**
+ * Starts each server once and verifies every scenario; returns server id -> scenario ids it may
+ * run. Throws when wirehttp or node:http answers any scenario wrongly.
+ */
+export async function verifyAll(serverIds, scenarios, dir, log) {
+  const expected = new Map([['/echo/hello', Buffer.from('hello')]]);
+  for (const name of Object.keys(FILES)) expected.set(`/files/${name}`, readFileSync(path.join(dir, name)));
+  const allowed = new Map();
+  for (const id of serverIds) {
+    const server = await startServer(id, dir);
+    const passed = [];
+    try {
+      for (const scenario of scenarios) {
+        const problems = await verifyScenario(server, scenario, dir, expected).catch((error) => [error.message]);
+        if (problems.length === 0) passed.push(scenario.id);
+        else log(`verify: ${server.label} ${scenario.id}: ${problems.join('; ')}`);
+      }
+    } finally {
+      await server.stop();
+    }
+    allowed.set(id, passed);
+  }
+  for (const id of ['wirehttp', 'node-http']) {
+    const failed = scenarios.filter((s) => !allowed.get(id).includes(s.id)).map((s) => s.id);
+    if (failed.length > 0) throw new Error(`${SERVERS[id].label} answers wrongly in: ${failed.join(', ')}`);
+  }
+  return allowed;
 }

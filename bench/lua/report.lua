@@ -1,5 +1,8 @@
 -- Shared by every scenario script: prints wrk's own summary as one JSON line for the harness.
 -- wrk counts responses (summary.requests), so pipelined requests are counted one by one.
+-- Latency percentiles are wrk's (with its coordinated-omission correction). When that correction
+-- adds entries below the smallest measured latency, which pipelining provokes, wrk's percentile
+-- scan starts above them and returns 0; the harness then reports the percentile as unavailable.
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
