@@ -21,6 +21,8 @@ export function runPrimary(options: CliOptions): void {
   let listening = 0;
   let announced = false;
   let quickCrashes = 0;
+  /** Set once shutdown was asked for; workers that report in later get it too. */
+  let stopMessage: PrimaryMessage | null = null;
   let exitCode: number | null = null;
 
   const fork = (): void => {
@@ -45,6 +47,11 @@ export function runPrimary(options: CliOptions): void {
   };
 
   const onListening = (worker: Worker, addresses: ListeningAddress[]): void => {
+    // A worker may not have been listening for messages yet when shutdown was sent.
+    if (stopMessage !== null) {
+      worker.send(stopMessage);
+      return;
+    }
     if (announced) {
       process.stderr.write(`wirehttp: worker ${worker.process.pid} started\n`);
       return;
@@ -56,6 +63,7 @@ export function runPrimary(options: CliOptions): void {
   };
 
   const stopAll = (message: PrimaryMessage): void => {
+    stopMessage = message;
     exitCode = message.kind === 'stop' ? 0 : message.exitCode;
     for (const timer of restarts) clearTimeout(timer);
     restarts.clear();
