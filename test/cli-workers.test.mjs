@@ -48,6 +48,14 @@ test('--workers 2: one port, one start-up line, crashed workers are restarted, S
     const lines = server.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     assert.equal(lines.filter((l) => l.target === '/').length, 8);
 
+    // Even when every worker dies at once, the new ones serve the same port (here chosen by --port 0).
+    for (const pid of now) process.kill(pid, 'SIGKILL');
+    const startedLines = () => server.stderr().match(/worker \d+ started/g)?.length ?? 0;
+    for (let i = 0; i < 150 && startedLines() < 3; i++) await sleep(20);
+    assert.equal(startedLines(), 3, server.stderr());
+    assert.equal(await getStatus(server.port), 200);
+    const workersNow = await childrenOf(server.pid);
+
     // SIGTERM while an upload is in flight: the primary has its worker finish it, then exits 0.
     const upload = await connect(server.port);
     const chunks = [];
@@ -67,7 +75,7 @@ test('--workers 2: one port, one start-up line, crashed workers are restarted, S
     assert.equal(code, 0, server.stderr());
     assert.match(server.stderr(), /SIGTERM: shutting down 2 workers/);
     assert.equal((await readFile(path.join(dir, 'up.bin'))).length, 300_000);
-    for (const pid of now) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
+    for (const pid of workersNow) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -24,8 +24,17 @@ export function runPrimary(options: CliOptions): void {
   /** Set once shutdown was asked for; workers that report in later get it too. */
   let stopMessage: PrimaryMessage | null = null;
   let exitCode: number | null = null;
+  let boundPort: number | null = null;
+  let portPinned = false;
 
   const fork = (): void => {
+    // Workers share a port through the primary's listener for the address they ask for. With
+    // --port 0 that listener closes once every worker is gone, and new workers asking for
+    // port 0 again would get a new port: from then on they ask for the bound port by number.
+    if (options.port === 0 && boundPort !== null && startedAt.size === 0 && !portPinned) {
+      cluster.setupPrimary({ args: [...process.argv.slice(2), '--port', String(boundPort)] });
+      portPinned = true;
+    }
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());
     // Sending to a worker that is already gone fails; its 'exit' event handles the rest.
@@ -40,7 +49,9 @@ export function runPrimary(options: CliOptions): void {
       if (message.text !== '') process.stdout.write(message.text);
     } else if (message.kind === 'listening') {
       onListening(worker, message.addresses);
-    } else if (!announced && exitCode === null) {
+    } else if (announced) {
+      process.stderr.write(`wirehttp: worker ${worker.process.pid}: ${message.message}\n`);
+    } else if (exitCode === null) {
       process.stderr.write(`wirehttp: ${message.message}\n`);
       stopAll({ kind: 'stop-now', exitCode: message.exitCode });
     }
@@ -59,6 +70,7 @@ export function runPrimary(options: CliOptions): void {
     if (++listening === options.workers) {
       announced = true;
       process.stderr.write(startupLine(addresses, options));
+      boundPort = addresses[0]?.port ?? null;
     }
   };
 
