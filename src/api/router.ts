@@ -10,6 +10,8 @@ interface Route {
   prefix: string;
   /** True when the pattern has no parameters: it matches only its own text. */
   literal: boolean;
+  /** For "prefix/:name" patterns, the one parameter's name: matched without splitting. */
+  lastParam: string | null;
   handler: Handler;
 }
 
@@ -31,7 +33,8 @@ export class Router {
     const firstParam = segments.findIndex((segment) => segment === '*' || segment.startsWith(':'));
     const literal = firstParam < 0;
     const prefix = literal ? pattern : `/${segments.slice(0, firstParam).map((segment) => `${segment}/`).join('')}`;
-    this.routes.push({ method: method.toUpperCase(), segments, prefix, literal, handler });
+    const lastParam = firstParam === segments.length - 1 && segments[firstParam]!.startsWith(':') ? segments[firstParam]!.slice(1) : null;
+    this.routes.push({ method: method.toUpperCase(), segments, prefix, literal, lastParam, handler });
     return this;
   }
 
@@ -62,19 +65,24 @@ export class Router {
   /** The router as a server handler. */
   readonly handle: Handler = (req, res) => {
     const path = req.path;
+    const method = req.method;
     let allowed: Set<string> | null = null;
     let headFallback: Route | null = null;
     let headParams: Record<string, string> | null = null;
     for (const route of this.routes) {
       if (route.literal ? path !== route.prefix : !path.startsWith(route.prefix)) continue;
-      const params = route.literal ? {} : matchPath(route.segments, path);
+      const params = route.literal
+        ? {}
+        : route.lastParam !== null
+          ? matchLastParam(route.lastParam, route.prefix.length, path)
+          : matchPath(route.segments, path);
       if (params === null) continue;
       if (params === MALFORMED) return sendText(res, 400, 'Malformed percent-encoding in path');
-      if (route.method === req.method) {
+      if (route.method === method) {
         req.params = params;
         return route.handler(req, res);
       }
-      if (route.method === 'GET' && req.method === 'HEAD' && headFallback === null) {
+      if (route.method === 'GET' && method === 'HEAD' && headFallback === null) {
         headFallback = route;
         headParams = params;
       }
@@ -94,6 +102,17 @@ export class Router {
 }
 
 const MALFORMED: Record<string, string> = Object.freeze({});
+
+/** Matches "prefix/:name" once the prefix is known to match: one non-empty final segment. */
+function matchLastParam(name: string, at: number, path: string): Record<string, string> | null {
+  if (path.length === at || path.indexOf('/', at) >= 0) return null;
+  const value = decode(path.slice(at));
+  if (value === null) return MALFORMED;
+  // Assigned, not a computed literal key: V8 then reuses one hidden class for every match.
+  const params: Record<string, string> = {};
+  params[name] = value;
+  return params;
+}
 
 /** Matches a raw (percent-encoded) path; null when it does not match, MALFORMED on bad escapes. */
 function matchPath(segments: readonly string[], path: string): Record<string, string> | null {

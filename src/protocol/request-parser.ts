@@ -369,8 +369,6 @@ export class RequestParser {
     const buf = this.buf;
     let p = start;
     while (p < sectionEnd) {
-      // scanSection guaranteed every LF here is preceded by CR; a CR elsewhere fails validation.
-      const lineEnd = findLF(buf, p, sectionEnd + 2) - 1;
       const c = buf[p]!;
       if (c === SP || c === HTAB) return this.failed(400, 'Obsolete line folding');
       const nameStart = p;
@@ -380,11 +378,12 @@ export class RequestParser {
         return this.failed(400, buf[p] === SP || buf[p] === HTAB ? 'Whitespace before colon' : 'Invalid header name');
       }
       const nameEnd = p++;
-      while (p < lineEnd && (buf[p] === SP || buf[p] === HTAB)) p++;
+      while (buf[p] === SP || buf[p] === HTAB) p++;
       const valueStart = p;
-      for (; p < lineEnd; p++) {
-        if (FIELD_VALUE[buf[p]!] !== 1) return this.failed(400, 'Invalid character in header value');
-      }
+      // The value runs to the first byte it may not hold; the line is valid only if that is its CRLF.
+      while (FIELD_VALUE[buf[p]!] === 1) p++;
+      if (buf[p] !== CR || buf[p + 1] !== LF) return this.failed(400, 'Invalid character in header value');
+      const lineEnd = p;
       let valueEnd = lineEnd;
       while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
       names.push(headerName(buf, nameStart, nameEnd));

@@ -182,7 +182,7 @@ export class Response {
       this.finishStream();
       return;
     }
-    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const length = body === undefined ? 0 : typeof body === 'string' ? utf8Length(body) : body.byteLength;
     const forbidsBody = statusForbidsBody(this.status);
     let advertised = length;
     if (this.declaredLength >= 0) {
@@ -316,6 +316,13 @@ export class Response {
       close ? 'close' : this.sink.announceKeepAlive ? 'keep-alive' : null,
     );
   }
+}
+
+/** UTF-8 size of a string; short ASCII strings are measured without a call into C++. */
+function utf8Length(text: string): number {
+  if (text.length > 64) return Buffer.byteLength(text);
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text);
+  return text.length;
 }
 
 function toBuffer(data: Uint8Array): Buffer {
