@@ -1,7 +1,7 @@
-/** Exit codes of the wirehttp command (documented in the README). */
-export const EXIT_OK = 0;
-/** The server could not start: unusable directory, port in use, unreadable certificate... */
-export const EXIT_START_FAILED = 1;
+// Exit codes of the wirehttp command (documented in the README); 0 is a clean stop.
+
+/** The server could not start (unusable directory, port in use, bad certificate...), or workers did not stop. */
+export const EXIT_FAILURE = 1;
 /** Bad command line or environment: unknown flag, invalid value. */
 export const EXIT_USAGE = 2;
 

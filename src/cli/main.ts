@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { removeStaleUploads } from '../app/atomic-write.js';
-import { CliError, EXIT_START_FAILED } from './errors.js';
+import { CliError, EXIT_FAILURE } from './errors.js';
 import { sendToPrimary } from './messages.js';
 import { helpText, parseCommand } from './options.js';
 import { runPrimary } from './primary.js';
@@ -40,7 +40,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 export function run(): void {
   main(process.argv.slice(2), process.env).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    const exitCode = error instanceof CliError ? error.exitCode : EXIT_START_FAILED;
+    const exitCode = error instanceof CliError ? error.exitCode : EXIT_FAILURE;
     if (cluster.isWorker) {
       sendToPrimary({ kind: 'fatal', message, exitCode }, () => process.exit(exitCode));
       return;

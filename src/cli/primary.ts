@@ -2,7 +2,7 @@
 // crashed ones with a backoff, prints the start-up line once, and stops them all gracefully.
 import cluster, { type Worker } from 'node:cluster';
 import type { ListeningAddress } from '../index.js';
-import { EXIT_START_FAILED } from './errors.js';
+import { EXIT_FAILURE } from './errors.js';
 import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 import type { CliOptions } from './options.js';
 import { startupLine } from './serve.js';
@@ -85,7 +85,7 @@ export function runPrimary(options: CliOptions): void {
     setTimeout(() => {
       process.stderr.write('wirehttp: workers did not stop in time, killing them\n');
       for (const worker of startedAt.keys()) worker.process.kill('SIGKILL');
-      process.exit(EXIT_START_FAILED);
+      process.exit(EXIT_FAILURE);
     }, deadline).unref();
   };
 
@@ -93,14 +93,14 @@ export function runPrimary(options: CliOptions): void {
     const lived = Date.now() - (startedAt.get(worker) ?? 0);
     startedAt.delete(worker);
     if (exitCode !== null) {
-      if (code !== 0 && exitCode === 0) exitCode = EXIT_START_FAILED;
+      if (code !== 0 && exitCode === 0) exitCode = EXIT_FAILURE;
       if (startedAt.size === 0) process.exit(exitCode);
       return;
     }
     const how = signal !== null ? `signal ${signal}` : `code ${code}`;
     if (!announced) {
       process.stderr.write(`wirehttp: a worker exited during start-up (${how})\n`);
-      stopAll({ kind: 'stop-now', exitCode: EXIT_START_FAILED });
+      stopAll({ kind: 'stop-now', exitCode: EXIT_FAILURE });
       return;
     }
     quickCrashes = lived >= STABLE_AFTER_MS ? 0 : quickCrashes + 1;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { createApp } from '../app/index.js';
 import { createServer, Router, sendText, type HttpServer, type ListeningAddress, type ResponseRecord } from '../index.js';
-import { CliError, EXIT_START_FAILED } from './errors.js';
+import { CliError, EXIT_FAILURE } from './errors.js';
 import type { CliOptions } from './options.js';
 
 export interface TlsFiles {
@@ -20,14 +20,14 @@ export async function loadTls(options: CliOptions): Promise<TlsFiles | undefined
     try {
       return await readFile(file);
     } catch (error) {
-      throw new CliError(`${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, EXIT_START_FAILED);
+      throw new CliError(`${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, EXIT_FAILURE);
     }
   };
   const files = { cert: await read(options.tlsCert, '--tls-cert'), key: await read(options.tlsKey, '--tls-key') };
   try {
     createSecureContext(files);
   } catch (error) {
-    throw new CliError(`--tls-cert/--tls-key: unusable certificate or key: ${(error as Error).message}`, EXIT_START_FAILED);
+    throw new CliError(`--tls-cert/--tls-key: unusable certificate or key: ${(error as Error).message}`, EXIT_FAILURE);
   }
   return files;
 }
@@ -35,11 +35,11 @@ export async function loadTls(options: CliOptions): Promise<TlsFiles | undefined
 /** Fails unless `directory` is an existing, readable directory; returns its absolute path. */
 export async function checkDirectory(directory: string): Promise<string> {
   const info = await stat(directory).catch(() => null);
-  if (info === null || !info.isDirectory()) throw new CliError(`--directory: not a directory: ${directory}`, EXIT_START_FAILED);
+  if (info === null || !info.isDirectory()) throw new CliError(`--directory: not a directory: ${directory}`, EXIT_FAILURE);
   try {
     await access(directory, constants.R_OK | constants.X_OK);
   } catch {
-    throw new CliError(`--directory: cannot read ${directory}`, EXIT_START_FAILED);
+    throw new CliError(`--directory: cannot read ${directory}`, EXIT_FAILURE);
   }
   return path.resolve(directory);
 }
@@ -81,15 +81,15 @@ export async function startServer(
 function listenError(error: NodeJS.ErrnoException, options: CliOptions): CliError {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new CliError(`--port: port ${options.port} is already in use`, EXIT_START_FAILED);
+      return new CliError(`--port: port ${options.port} is already in use`, EXIT_FAILURE);
     case 'EACCES':
-      return new CliError(`--port: no permission to listen on port ${options.port}`, EXIT_START_FAILED);
+      return new CliError(`--port: no permission to listen on port ${options.port}`, EXIT_FAILURE);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new CliError(`--host: cannot listen on ${options.host}`, EXIT_START_FAILED);
+      return new CliError(`--host: cannot listen on ${options.host}`, EXIT_FAILURE);
     default:
-      return new CliError(`cannot listen: ${error.message}`, EXIT_START_FAILED);
+      return new CliError(`cannot listen: ${error.message}`, EXIT_FAILURE);
   }
 }
 
