@@ -79,6 +79,25 @@ test('plain HTTP to the HTTPS port gets no HTTP answer and the server keeps runn
   }
 });
 
+test('a client that never completes the TLS handshake is dropped after --headers-timeout', async () => {
+  const server = await startCli(['--tls-cert', cert, '--tls-key', key, '--quiet', '--headers-timeout', '300ms']);
+  try {
+    const { connect } = await import('./helpers.mjs');
+    const socket = await connect(server.port);
+    socket.resume();
+    const start = Date.now();
+    await new Promise((resolve) => {
+      socket.once('close', resolve);
+      setTimeout(resolve, 3000);
+    });
+    const took = Date.now() - start;
+    assert.ok(socket.destroyed && took >= 250 && took < 3000, `dropped after ${took}ms`);
+    socket.destroy();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('unreadable or unusable certificate files: one line, exit 1', async () => {
   const garbage = path.join(dir, 'garbage.pem');
   await writeFile(garbage, 'not a certificate\n');

@@ -85,10 +85,11 @@ export class HttpServer {
 
   private bind(port: number, host: string, tlsOptions: ListenOptions['tls']): Promise<ListeningAddress> {
     const onSocket = (socket: net.Socket): void => this.accept(socket);
+    // A TLS handshake is part of receiving the request head: same deadline (Node's default is 120 s).
     const listener =
       tlsOptions === undefined
         ? net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket)
-        : tls.createServer({ ...tlsOptions, allowHalfOpen: true }, onSocket);
+        : tls.createServer({ ...tlsOptions, allowHalfOpen: true, handshakeTimeout: this.options.headersTimeoutMs }, onSocket);
     // Failed handshakes are the client's problem; they must not reach the process.
     listener.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
     return this.listenOn(listener, port, host);
