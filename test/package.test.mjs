@@ -29,12 +29,13 @@ before(async () => {
 });
 after(() => rm(tmp, { recursive: true, force: true }));
 
-test('the package ships dist/ with an executable CLI, and no sources or tests', async () => {
+test('the package ships dist/ with an executable CLI and the license, and no sources or tests', async () => {
   const installed = path.join(app, 'node_modules', 'wirehttp');
   const cli = path.join(installed, 'dist', 'cli.js');
   assert.ok(((await stat(cli)).mode & 0o111) !== 0, 'dist/cli.js is executable');
   assert.ok((await readFile(cli, 'utf8')).startsWith('#!/usr/bin/env node\n'));
   await stat(path.join(installed, 'dist', 'index.d.ts'));
+  assert.match(await readFile(path.join(installed, 'LICENSE'), 'utf8'), /^MIT License/);
   await assert.rejects(stat(path.join(installed, 'src')), { code: 'ENOENT' });
   await assert.rejects(stat(path.join(installed, 'test')), { code: 'ENOENT' });
 });
