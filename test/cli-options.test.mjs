@@ -100,6 +100,10 @@ test('an invalid environment variable names the variable and the flag, exit 2', 
   const bool = await runCli([], { WIREHTTP_QUIET: 'maybe' });
   assert.equal(bool.code, 2);
   assert.match(bool.stderr, /WIREHTTP_QUIET/);
+  // An empty variable is not a value: the server starts with the defaults.
+  const server = await startCli(['--quiet'], { env: { WIREHTTP_DIRECTORY: '', WIREHTTP_MAX_BODY_SIZE: '' } });
+  assert.match(server.stderr(), /no --directory/);
+  await server.stop();
 });
 
 test('unusable directory: one line, exit 1', async () => {

@@ -92,7 +92,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   for (const name of FLAG_NAMES) {
     const given = values[flagOf(name).slice(2)];
     const fromFlag = given === undefined ? undefined : String(given);
-    const fromEnv = fromFlag === undefined ? env[envOf(name)] : undefined;
+    // An empty variable (FOO= in a compose file or unit) means "not set".
+    const fromEnv = fromFlag === undefined ? env[envOf(name)] || undefined : undefined;
     try {
       options[name] = FLAGS[name].read(fromFlag ?? fromEnv);
     } catch (error) {
@@ -145,7 +146,7 @@ export function helpText(): string {
     '  -v, --version                   print the version and exit',
     '',
     'TIME: seconds, or with a unit: 500ms, 10s, 2m. SIZE: bytes, or with a unit: 512K, 10M, 64G.',
-    'Switches read from the environment take 1/true/yes/on or 0/false/no/off.',
+    'Switches read from the environment take 1/true/yes/on or 0/false/no/off; empty variables are ignored.',
     'Exit codes: 0 stopped cleanly, 1 could not start, 2 invalid option,',
     '128+signal when a second SIGINT/SIGTERM stops it at once.',
     '',
