@@ -61,8 +61,13 @@ export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; 
 
 const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
 
+/** "keepAliveTimeout" -> "keep-alive-timeout" (the flag without its dashes). */
+function longName(name: FlagName): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 function flagOf(name: FlagName): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `--${longName(name)}`;
 }
 
 function envOf(name: FlagName): string {
@@ -78,7 +83,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   for (const name of FLAG_NAMES) {
     const flag = FLAGS[name];
     const type = flag.placeholder === null ? 'boolean' : 'string';
-    config[flagOf(name).slice(2)] = flag.short === undefined ? { type } : { type, short: flag.short };
+    config[longName(name)] = flag.short === undefined ? { type } : { type, short: flag.short };
   }
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -90,7 +95,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['version'] === true) return { kind: 'version' };
   const options = {} as Record<FlagName, unknown>;
   for (const name of FLAG_NAMES) {
-    const given = values[flagOf(name).slice(2)];
+    const given = values[longName(name)];
     const fromFlag = given === undefined ? undefined : String(given);
     // An empty variable (FOO= in a compose file or unit) means "not set".
     const fromEnv = fromFlag === undefined ? env[envOf(name)] || undefined : undefined;
