@@ -11,9 +11,17 @@ const TIMEOUT_MS = 300;
 /** Opens a socket that records everything and when the server closed it. */
 function open(port) {
   const socket = net.connect(port, '127.0.0.1');
-  const state = { socket, buf: Buffer.alloc(0), closedAt: 0, openedAt: Date.now() };
+  const chunks = [];
+  const state = {
+    socket,
+    closedAt: 0,
+    openedAt: Date.now(),
+    get buf() {
+      return Buffer.concat(chunks);
+    },
+  };
   socket.on('error', () => {});
-  socket.on('data', (d) => (state.buf = Buffer.concat([state.buf, d])));
+  socket.on('data', (d) => chunks.push(d));
   state.closed = new Promise((resolve) =>
     socket.on('end', () => {
       state.closedAt = Date.now();
@@ -196,3 +204,40 @@ describe('connection cap', () => {
     for (const c of held) c.socket.destroy();
   });
 });
+
+describe('output backpressure', () => {
+  const RESPONSE_BYTES = 64 * 1024;
+  const REQUESTS = 400;
+  let server;
+  let port;
+  let handled = 0;
+  before(async () => {
+    server = createServer((req, res) => {
+      handled++;
+      res.end(Buffer.alloc(RESPONSE_BYTES, req.path.charCodeAt(1)));
+    });
+    [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(() => server.close(100));
+
+  test('pipelined requests wait while the client does not read its responses', async () => {
+    const conn = open(port);
+    await conn.connected;
+    conn.socket.pause();
+    let wire = '';
+    for (let i = 0; i < REQUESTS; i++) wire += `GET /${String.fromCharCode(97 + (i % 26))} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    conn.socket.write(`${wire}GET /z HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Only what fits in the socket buffers may be produced: not all 400 x 64 KiB in memory.
+    assert.ok(handled < REQUESTS / 2, `${handled} responses produced for a client that reads nothing`);
+    conn.socket.resume();
+    await within(conn.closed, 10_000, 'all responses');
+    const responses = parseResponses(conn.buf);
+    assert.equal(responses.length, REQUESTS + 1);
+    responses.slice(0, REQUESTS).forEach((res, i) => {
+      assert.equal(res.body.length, RESPONSE_BYTES);
+      assert.equal(res.body[0], 97 + (i % 26), `response ${i} in order`);
+    });
+  });
+});
+

@@ -67,6 +67,10 @@ export class Connection implements ResponseSink, BodyController {
   /** Latin-1 text queued during a batch, after `pendingParts`; adjacent text is joined. */
   private pendingText = '';
   private pendingParts: (Buffer | string)[] = [];
+  /** Bytes queued in the current batch. */
+  private pendingBytes = 0;
+  /** True while no new request is started because the client is not reading its responses. */
+  private outputWaiting = false;
   private peer: string | null = null;
   private drainWaiters: (() => void)[] | null = null;
   gone = false;
@@ -103,6 +107,9 @@ export class Connection implements ResponseSink, BodyController {
   private static onSocketDrain(this: Socket): void {
     connectionOf.get(this)!.onDrain();
   }
+  private static onSocketOutputDrained(this: Socket): void {
+    connectionOf.get(this)!.onOutputDrained();
+  }
   private static onSocketError(this: Socket): void {
     this.destroy();
   }
@@ -135,6 +142,7 @@ export class Connection implements ResponseSink, BodyController {
   write(data: Buffer | string): boolean {
     if (this.gone) return false;
     if (this.batching) {
+      this.pendingBytes += data.length;
       if (typeof data === 'string') {
         this.pendingText += data;
       } else {
@@ -222,6 +230,7 @@ export class Connection implements ResponseSink, BodyController {
     const text = this.pendingText;
     const parts = this.pendingParts;
     this.pendingText = '';
+    this.pendingBytes = 0;
     if (parts.length > 0) this.pendingParts = [];
     if (this.gone) return;
     if (parts.length === 0) {
@@ -237,6 +246,28 @@ export class Connection implements ResponseSink, BodyController {
     this.socket.uncork();
   }
 
+  /**
+   * True when the client is not reading its responses: no further pipelined request starts
+   * until the socket drains, so unread responses cannot pile up in memory here.
+   */
+  private outputBacklogged(): boolean {
+    if (this.pendingBytes < this.socket.writableHighWaterMark && !this.socket.writableNeedDrain) return false;
+    if (!this.outputWaiting) {
+      this.outputWaiting = true;
+      this.pauseReading();
+      this.socket.once('drain', Connection.onSocketOutputDrained);
+    }
+    return true;
+  }
+
+  private onOutputDrained(): void {
+    this.outputWaiting = false;
+    this.resumeReading();
+    this.batching = true;
+    this.pump();
+    this.flushBatch();
+  }
+
   /** Pulls parser events while the current exchange can accept them. */
   private pump(): void {
     this.pumping = true;
@@ -247,6 +278,8 @@ export class Connection implements ResponseSink, BodyController {
         } else if (!this.responseDone) {
           // Handler still working: pipelined bytes wait, within a bound.
           if (this.parser.buffered > this.options.maxPipelineBufferBytes) this.pauseReading();
+          break;
+        } else if (this.outputBacklogged()) {
           break;
         }
         const event = this.parser.next();
