@@ -34,7 +34,7 @@ async function request(method, target, { headers = {}, body } = {}) {
 
 const url = (name) => `http://127.0.0.1:${server.port}/files/${name}`;
 
-describe('methods', () => {
+describe('methods', { timeout: 30_000 }, () => {
   test('GET keeps serving the exact bytes; HEAD sends the same headers and no body', async () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255, 13, 10]);
     await writeFile(path.join(dir, 'blob.bin'), bytes);
@@ -128,7 +128,7 @@ describe('methods', () => {
   });
 });
 
-describe('media types', () => {
+describe('media types', { timeout: 30_000 }, () => {
   test('Content-Type comes from the name; text carries charset=utf-8; unknown is octet-stream', async () => {
     const cases = {
       'page.html': 'text/html; charset=utf-8',
@@ -145,7 +145,7 @@ describe('media types', () => {
   });
 });
 
-describe('validators and conditional requests', () => {
+describe('validators and conditional requests', { timeout: 30_000 }, () => {
   let etag;
   let modified;
   before(async () => {
@@ -200,7 +200,7 @@ describe('validators and conditional requests', () => {
   });
 });
 
-describe('ranges', () => {
+describe('ranges', { timeout: 30_000 }, () => {
   const content = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
   before(() => writeFile(path.join(dir, 'range.txt'), content));
   const get = (range, extra = {}) => request('GET', '/files/range.txt', { headers: { Range: range, ...extra } });
@@ -276,7 +276,7 @@ describe('ranges', () => {
   });
 });
 
-describe('compression', () => {
+describe('compression', { timeout: 30_000 }, () => {
   const text = Buffer.from('All work and no play makes a dull server.\n'.repeat(400));
   before(async () => {
     await writeFile(path.join(dir, 'big.txt'), text);
@@ -358,7 +358,7 @@ describe('compression', () => {
   });
 });
 
-describe('listing', () => {
+describe('listing', { timeout: 30_000 }, () => {
   before(async () => {
     await mkdir(path.join(dir, 'list/sub'), { recursive: true });
     await writeFile(path.join(dir, 'list/a.txt'), 'aaaa');
@@ -432,7 +432,7 @@ describe('listing', () => {
   });
 });
 
-describe('hidden option', () => {
+describe('hidden option', { timeout: 30_000 }, () => {
   test('with --hidden dot-files are listed and served, temp files still are not', async () => {
     const hiddenDir = await mkdtemp(path.join(tmpdir(), 'wirehttp-hidden-'));
     await writeFile(path.join(hiddenDir, '.env'), 'A=1');

@@ -68,7 +68,7 @@ async function waitFor(check, ms = 5000) {
   return true;
 }
 
-describe('path traversal', () => {
+describe('path traversal', { timeout: 30_000 }, () => {
   const targets = [
     '/files/../outside/secret.txt',
     '/files/%2e%2e/outside/secret.txt',
@@ -119,7 +119,7 @@ describe('path traversal', () => {
   });
 });
 
-describe('symlinks', () => {
+describe('symlinks', { timeout: 30_000 }, () => {
   test('links whose real target is outside DIR answer 404 for reads, listings and deletes', async () => {
     for (const target of ['/files/outlink/secret.txt', '/files/outlink/', '/files/outfile.txt', '/files/dangling.txt']) {
       const res = await request('GET', target);
@@ -163,7 +163,7 @@ describe('symlinks', () => {
   });
 });
 
-describe('atomic uploads', () => {
+describe('atomic uploads', { timeout: 30_000 }, () => {
   test('a client that disconnects mid-upload leaves the previous version and no partial file', async () => {
     const previous = randomBytes(50_000);
     await writeFile(path.join(dir, 'keep.bin'), previous);
