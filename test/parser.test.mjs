@@ -14,8 +14,7 @@ function headSummary(head) {
     path: head.path,
     query: head.query,
     versionMinor: head.versionMinor,
-    names: [...head.names],
-    values: [...head.values],
+    fields: [...head.fields],
     contentLength: head.contentLength,
     chunked: head.chunked,
     keepAlive: head.keepAlive,
@@ -168,7 +167,7 @@ describe('parser details', () => {
     assert.equal(parser.next(), ParseEvent.Head);
     const head = parser.head;
     assert.deepEqual([head.method, head.path, head.query, head.versionMinor], ['GET', '/p', 'q=1', 1]);
-    assert.deepEqual(head.names, ['host', 'x-a', 'x-a', 'connection']);
+    assert.deepEqual(head.fields, ['host', 'h:8', 'x-a', '1', 'x-a', '2', 'connection', 'close']);
     assert.equal(head.get('X-A'), '1, 2');
     assert.equal(head.host, 'h:8');
     assert.equal(head.keepAlive, false);

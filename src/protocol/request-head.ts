@@ -1,7 +1,10 @@
 /** How the request-target was written (RFC 9112 §3.2). */
 export type TargetForm = 'origin' | 'absolute' | 'authority' | 'asterisk';
 
-/** A parsed, validated request head. Header names are stored lower-cased, in arrival order. */
+/**
+ * A parsed, validated request head. `fields` holds the header lines in arrival order as
+ * name, value, name, value…, names lower-cased.
+ */
 export class RequestHead {
   /** Body length from Content-Length, or -1 when the body is chunked or absent. */
   contentLength = -1;
@@ -24,8 +27,7 @@ export class RequestHead {
     readonly query: string,
     /** 1 for HTTP/1.1, 0 for HTTP/1.0. */
     readonly versionMinor: number,
-    readonly names: string[],
-    readonly values: string[],
+    readonly fields: string[],
   ) {}
 
   /** True when a body follows the head. */
@@ -37,8 +39,9 @@ export class RequestHead {
   get(name: string): string | undefined {
     const key = name.toLowerCase();
     let found: string | undefined;
-    for (let i = 0; i < this.names.length; i++) {
-      if (this.names[i] === key) found = found === undefined ? this.values[i] : `${found}, ${this.values[i]}`;
+    const fields = this.fields;
+    for (let i = 0; i < fields.length; i += 2) {
+      if (fields[i] === key) found = found === undefined ? fields[i + 1] : `${found}, ${fields[i + 1]}`;
     }
     return found;
   }

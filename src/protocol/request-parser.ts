@@ -174,7 +174,7 @@ export class RequestParser {
     this.pos = headEnd;
     const head = this.parseRequestLine(start, requestLineEnd);
     if (head === null) return ParseEvent.Error;
-    if (!this.parseFields(requestLineEnd + 2, headEnd - 2, head.names, head.values)) return ParseEvent.Error;
+    if (!this.parseFields(requestLineEnd + 2, headEnd - 2, head.fields)) return ParseEvent.Error;
     if (!this.applyFraming(head)) return ParseEvent.Error;
     this.head = head;
     this.bodyBytes = 0;
@@ -310,8 +310,7 @@ export class RequestParser {
   }
 
   private splitTarget(method: string, target: string, versionMinor: number): RequestHead | null {
-    const names: string[] = [];
-    const values: string[] = [];
+    const fields: string[] = [];
     const first = target.charCodeAt(0);
     let form: TargetForm;
     let path: string;
@@ -332,7 +331,7 @@ export class RequestParser {
         this.fail(400, 'Asterisk target is only for OPTIONS');
         return null;
       }
-      return new RequestHead(method, target, 'asterisk', '*', '', versionMinor, names, values);
+      return new RequestHead(method, target, 'asterisk', '*', '', versionMinor, fields);
     } else {
       const scheme = /^https?:\/\//i.exec(target);
       if (scheme === null) {
@@ -358,14 +357,14 @@ export class RequestParser {
         path = path.slice(0, q);
       }
     }
-    return new RequestHead(method, target, form, path, query, versionMinor, names, values);
+    return new RequestHead(method, target, form, path, query, versionMinor, fields);
   }
 
   /**
    * Parses header (or trailer) lines in [start, sectionEnd), each ending in CRLF.
    * Returns false after failing.
    */
-  private parseFields(start: number, sectionEnd: number, names: string[], values: string[]): boolean {
+  private parseFields(start: number, sectionEnd: number, fields: string[]): boolean {
     const buf = this.buf;
     let p = start;
     while (p < sectionEnd) {
@@ -386,10 +385,10 @@ export class RequestParser {
       const lineEnd = p;
       let valueEnd = lineEnd;
       while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
-      names.push(headerName(buf, nameStart, nameEnd));
-      const value = reuseOrSlice(buf, valueStart, valueEnd, this.lastValues[names.length] ?? '');
-      this.lastValues[names.length] = value;
-      values.push(value);
+      const index = fields.length >> 1;
+      const value = reuseOrSlice(buf, valueStart, valueEnd, this.lastValues[index] ?? '');
+      this.lastValues[index] = value;
+      fields.push(headerName(buf, nameStart, nameEnd), value);
       p = lineEnd + 2;
     }
     return true;
@@ -402,15 +401,15 @@ export class RequestParser {
 
   /** Applies Host, Content-Length, Transfer-Encoding, Connection and Expect. */
   private applyFraming(head: RequestHead): boolean {
-    const { names, values } = head;
+    const fields = head.fields;
     let hosts = 0;
     let contentLengths = 0;
     let transferCodings: string[] | null = null;
     let close = false;
     let keepAlive = false;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const value = values[i]!;
+    for (let i = 0; i < fields.length; i += 2) {
+      const name = fields[i]!;
+      const value = fields[i + 1]!;
       switch (name) {
         case 'host':
           if (++hosts > 1) return this.failed(400, 'Multiple Host headers');
@@ -583,7 +582,7 @@ export class RequestParser {
     this.resetScan();
     this.pos = sectionEnd;
     // Trailers are validated like headers, then dropped: none of them may change framing.
-    if (!this.parseFields(start, sectionEnd - 2, [], [])) return ParseEvent.Error;
+    if (!this.parseFields(start, sectionEnd - 2, [])) return ParseEvent.Error;
     this.state = State.Head;
     this.head = null;
     return ParseEvent.End;

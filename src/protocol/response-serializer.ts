@@ -31,21 +31,21 @@ export function statusForbidsBody(status: number): boolean {
 }
 
 /**
- * Serialises a response head. Header names and values must already be validated
+ * Serialises a response head. `fields` holds header names and values in turn (name, value,
+ * name, value…); they must already be validated
  * (`isToken` / `isFieldValue`); `date` is the IMF-fixdate to send, supplied by the caller
  * because this layer has no clock.
  */
 export function serializeResponseHead(
   status: number,
-  names: readonly string[],
-  values: readonly string[],
+  fields: readonly string[],
   date: string,
   framing: BodyFraming,
   contentLength: number,
   connection: 'close' | 'keep-alive' | null,
 ): string {
   let head = statusLine(status);
-  for (let i = 0; i < names.length; i++) head += `${names[i]}: ${values[i]}\r\n`;
+  for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
   head += `Date: ${date}\r\n`;
   if (framing === BodyFraming.Length) head += `Content-Length: ${contentLength}\r\n`;
   else if (framing === BodyFraming.Chunked) head += 'Transfer-Encoding: chunked\r\n';
@@ -68,8 +68,7 @@ export function serializeErrorResponse(status: number, message: string, date: st
   const body = `${message}\n`;
   const head = serializeResponseHead(
     status,
-    ['Content-Type'],
-    ['text/plain; charset=utf-8'],
+    ['Content-Type', 'text/plain; charset=utf-8'],
     date,
     BodyFraming.Length,
     Buffer.byteLength(body),

@@ -32,6 +32,8 @@ export class Request {
   params: Record<string, string> = {};
   private bodyStream: RequestBody | null = null;
   private bodyEnded = false;
+  /** Why the body will never complete, when that happened before anyone asked for it. */
+  private bodyAbort: Error | null = null;
   private headerRecord: Record<string, string> | null = null;
 
   constructor(
@@ -80,10 +82,11 @@ export class Request {
   get headers(): Readonly<Record<string, string>> {
     if (this.headerRecord === null) {
       const record: Record<string, string> = Object.create(null) as Record<string, string>;
-      const { names, values } = this.head;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        record[name] = name in record ? `${record[name]}, ${values[i]}` : values[i]!;
+      const fields = this.head.fields;
+      for (let i = 0; i < fields.length; i += 2) {
+        const name = fields[i]!;
+        const value = fields[i + 1]!;
+        record[name] = name in record ? `${record[name]}, ${value}` : value;
       }
       this.headerRecord = record;
     }
@@ -94,7 +97,9 @@ export class Request {
   get body(): Readable {
     if (this.bodyStream === null) {
       this.bodyStream = new RequestBody(this.controller);
-      if (this.bodyEnded || !this.head.hasBody) this.bodyStream.push(null);
+      // A body lost before it was asked for must fail, not read as complete and empty.
+      if (this.bodyAbort !== null) this.bodyStream.destroy(this.bodyAbort);
+      else if (this.bodyEnded || !this.head.hasBody) this.bodyStream.push(null);
     }
     return this.bodyStream;
   }
@@ -132,8 +137,10 @@ export class Request {
 
   /** @internal The body will never complete (connection lost or framing error). */
   abortBody(reason: Error): void {
-    if (this.bodyStream !== null && !this.bodyEnded) this.bodyStream.destroy(reason);
+    if (this.bodyEnded) return;
     this.bodyEnded = true;
+    if (this.bodyStream !== null) this.bodyStream.destroy(reason);
+    else if (this.head.hasBody) this.bodyAbort = reason;
   }
 
   /** @internal True when a consumer has asked for the body. */

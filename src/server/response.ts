@@ -62,6 +62,10 @@ function checkHeader(name: string, value: string): string {
   return key;
 }
 
+function lowerCaseName(name: string): string {
+  return validNames.get(name) ?? name.toLowerCase();
+}
+
 /** Response headers the connection layer owns: setting them would break framing. */
 const RESERVED = new Set(['transfer-encoding', 'date', 'content-length', 'connection']);
 
@@ -76,10 +80,8 @@ export class Response {
   headersSent = false;
   /** True once `end()` has completed the response. */
   finished = false;
-  private readonly names: string[] = [];
-  /** Lower-cased `names`, for lookups. */
-  private readonly keys: string[] = [];
-  private readonly values: string[] = [];
+  /** Header lines as name, value, name, value…: one small array per response. */
+  private readonly fields: string[] = [];
   private declaredLength = -1;
   private wantsClose = false;
   private framing: BodyFraming = BodyFraming.Length;
@@ -95,45 +97,37 @@ export class Response {
     const text = typeof value === 'number' ? String(value) : value;
     const key = this.acceptHeader(name, text);
     if (key === null) return this;
-    const at = this.keys.indexOf(key);
-    if (at >= 0) {
-      this.values[at] = text;
-      return this;
-    }
-    this.names.push(name);
-    this.keys.push(key);
-    this.values.push(text);
+    const at = this.indexOf(key);
+    if (at >= 0) this.fields[at + 1] = text;
+    else this.fields.push(name, text);
     return this;
   }
 
   /** Adds a header line, keeping existing ones of the same name (e.g. Set-Cookie). */
   appendHeader(name: string, value: string): this {
-    const key = this.acceptHeader(name, value);
-    if (key === null) return this;
-    this.names.push(name);
-    this.keys.push(key);
-    this.values.push(value);
+    if (this.acceptHeader(name, value) !== null) this.fields.push(name, value);
     return this;
   }
 
   getHeader(name: string): string | undefined {
     const key = name.toLowerCase();
     if (key === 'content-length') return this.declaredLength >= 0 ? String(this.declaredLength) : undefined;
-    const at = this.keys.indexOf(key);
-    return at >= 0 ? this.values[at] : undefined;
+    const at = this.indexOf(key);
+    return at >= 0 ? this.fields[at + 1] : undefined;
   }
 
   removeHeader(name: string): this {
     const key = name.toLowerCase();
     if (key === 'content-length') this.declaredLength = -1;
-    for (let i = this.keys.length - 1; i >= 0; i--) {
-      if (this.keys[i] === key) {
-        this.names.splice(i, 1);
-        this.keys.splice(i, 1);
-        this.values.splice(i, 1);
-      }
-    }
+    for (let at = this.indexOf(key); at >= 0; at = this.indexOf(key)) this.fields.splice(at, 2);
     return this;
+  }
+
+  /** Position in `fields` of the first header whose lower-cased name is `key`, or -1. */
+  private indexOf(key: string): number {
+    const fields = this.fields;
+    for (let i = 0; i < fields.length; i += 2) if (lowerCaseName(fields[i]!) === key) return i;
+    return -1;
   }
 
   /**
@@ -159,9 +153,7 @@ export class Response {
   /** @internal Discards whatever the handler set and answers with a short text error. */
   replaceWithError(status: number, message: string): void {
     if (this.finished) return;
-    this.names.length = 0;
-    this.keys.length = 0;
-    this.values.length = 0;
+    this.fields.length = 0;
     this.declaredLength = -1;
     this.status = status;
     this.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -308,8 +300,7 @@ export class Response {
     if (close) this.wantsClose = true;
     return serializeResponseHead(
       this.status,
-      this.names,
-      this.values,
+      this.fields,
       httpDate(),
       this.framing,
       contentLength,
