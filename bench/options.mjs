@@ -8,7 +8,8 @@ const USAGE = `npm run bench -- [--quick] [--rounds N] [--seconds N] [--only SCE
 scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}
 servers:   ${Object.keys(SERVERS).join(', ')} (wirehttp and node-http are always measured)
 env:       BENCH_QUICK=1, BENCH_ROUNDS, BENCH_SECONDS, BENCH_ONLY, BENCH_SERVERS,
-           BENCH_IDLE_CONNECTIONS, BENCH_CLI=path/to/cli.js (another wirehttp build than ./dist)
+           BENCH_IDLE_CONNECTIONS, BENCH_CLI=path/to/cli.js (another wirehttp build than ./dist),
+           BENCH_ACCESS_LOG=1 (run wirehttp with its access log; by default it runs with --quiet)
 `;
 
 const list = (text) => text.split(',').map((item) => item.trim()).filter(Boolean);

@@ -15,6 +15,17 @@ function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).status === 0;
 }
 
+/**
+ * wirehttp's CLI writes an access log by default; the references log nothing (nginx has
+ * access_log off), so it runs with --quiet unless BENCH_ACCESS_LOG=1 asks to measure the log too.
+ */
+function wirehttpQuietArgs() {
+  if (process.env.BENCH_ACCESS_LOG === '1') return [];
+  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout ?? '';
+  return help.includes('--quiet') ? ['--quiet'] : [];
+}
+let quietArgs = null;
+
 /** Writes an nginx config for `port` and `dir` into a fresh prefix directory; returns its path. */
 function nginxConfig(port, dir) {
   const prefix = mkdtempSync(path.join(os.tmpdir(), 'wirehttp-bench-nginx-'));
@@ -39,9 +50,10 @@ export const SERVERS = {
   wirehttp: {
     label: 'wirehttp',
     available: () => existsSync(CLI),
-    command: (port, dir, extraArgs = []) => ({
-      argv: [process.execPath, CLI, '--port', String(port), '--directory', dir, ...extraArgs],
-    }),
+    command: (port, dir, extraArgs = []) => {
+      quietArgs ??= wirehttpQuietArgs();
+      return { argv: [process.execPath, CLI, '--port', String(port), '--directory', dir, ...quietArgs, ...extraArgs] };
+    },
     uploadMethod: 'POST',
   },
   'node-http': {
