@@ -205,6 +205,7 @@ export class Connection implements ResponseSink, BodyController {
     if (this.continueOwed && !this.responseDone) {
       this.continueOwed = false;
       if (this.res !== null && !this.res.headersSent) this.write(CONTINUE_RESPONSE);
+      this.setDeadline(Deadline.Body, this.options.bodyTimeoutMs);
     }
     if (this.bodyPaused) {
       this.bodyPaused = false;
@@ -227,6 +228,11 @@ export class Connection implements ResponseSink, BodyController {
   /** Writes what one read produced: usually a single latin-1 string, so one native write. */
   private flushBatch(): void {
     this.batching = false;
+    this.writePending();
+  }
+
+  /** Hands what the batch holds so far to the socket. */
+  private writePending(): void {
     const text = this.pendingText;
     const parts = this.pendingParts;
     this.pendingText = '';
@@ -251,7 +257,10 @@ export class Connection implements ResponseSink, BodyController {
    * until the socket drains, so unread responses cannot pile up in memory here.
    */
   private outputBacklogged(): boolean {
-    if (this.pendingBytes < this.socket.writableHighWaterMark && !this.socket.writableNeedDrain) return false;
+    // A batch grown past the socket's buffer size goes out now; only then does the socket
+    // say whether the client keeps up (a 'drain' comes only after a write it refused).
+    if (this.pendingBytes >= this.socket.writableHighWaterMark) this.writePending();
+    if (!this.socket.writableNeedDrain) return false;
     if (!this.outputWaiting) {
       this.outputWaiting = true;
       this.pauseReading();
@@ -320,6 +329,8 @@ export class Connection implements ResponseSink, BodyController {
       return;
     }
     this.continueOwed = head.expectContinue && head.versionMinor === 1 && head.hasBody;
+    // The client waits for 100 Continue before sending the body: it is not late until then.
+    if (this.continueOwed) this.setDeadline(Deadline.None, 0);
     const req = new Request(head, this);
     const res = new Response(this, head.method === 'HEAD');
     this.req = req;
