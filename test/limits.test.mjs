@@ -39,9 +39,24 @@ describe('timeouts', () => {
   let server;
   let port;
   const bodyErrors = [];
+  const lateReads = [];
   before(async () => {
     const router = new Router()
       .get('/', (_req, res) => res.end('ok'))
+      .post('/slow-to-read', async (req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
+        res.end(`${(await req.bytes()).length}`);
+      })
+      .post('/late-read', async (req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
+        try {
+          lateReads.push(`read ${(await req.bytes()).length} bytes`);
+        } catch (error) {
+          lateReads.push(`failed: ${error.message}`);
+          throw error;
+        }
+        res.end();
+      })
       .post('/upload', async (req, res) => {
         try {
           const body = await req.bytes();
@@ -122,6 +137,39 @@ describe('timeouts', () => {
     assert.equal(res.status, 408);
     assert.equal(res.headers.connection, 'close');
     assert.equal(bodyErrors.length, 1);
+  });
+
+  test('a body that timed out before the handler read it fails to read, instead of reading as empty', async () => {
+    const conn = open(port);
+    conn.socket.write('POST /late-read HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc');
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    assert.equal(parseResponses(conn.buf)[0].status, 408);
+    for (let i = 0; i < 100 && lateReads.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(lateReads, ['failed: Request body timed out']);
+  });
+
+  test('a client that disconnects mid-body before the handler reads it: the late read fails, nothing crashes', async () => {
+    lateReads.length = 0;
+    const conn = open(port);
+    conn.socket.write('POST /late-read HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc');
+    await new Promise((r) => setTimeout(r, 50));
+    conn.socket.destroy();
+    for (let i = 0; i < 100 && lateReads.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(lateReads.length, 1);
+    assert.match(lateReads[0], /^failed: /);
+  });
+
+  test('with Expect: 100-continue the body deadline starts only when 100 Continue is sent', async () => {
+    const conn = open(port);
+    conn.socket.write('POST /slow-to-read HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    for (let i = 0; i < 100 && !conn.buf.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(conn.buf.toString('latin1'), 'HTTP/1.1 100 Continue\r\n\r\n', 'the client waited for 100 Continue');
+    conn.socket.write('abc');
+    await within(conn.closed, TIMEOUT_MS * 5, 'close');
+    const [interim, res] = parseResponses(conn.buf);
+    assert.equal(interim.status, 100);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), '3');
   });
 
   test('a slow but steady body is not cut off', async () => {

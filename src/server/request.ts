@@ -98,7 +98,7 @@ export class Request {
     if (this.bodyStream === null) {
       this.bodyStream = new RequestBody(this.controller);
       // A body lost before it was asked for must fail, not read as complete and empty.
-      if (this.bodyAbort !== null) this.bodyStream.destroy(this.bodyAbort);
+      if (this.bodyAbort !== null) failBody(this.bodyStream, this.bodyAbort);
       else if (this.bodyEnded || !this.head.hasBody) this.bodyStream.push(null);
     }
     return this.bodyStream;
@@ -139,7 +139,7 @@ export class Request {
   abortBody(reason: Error): void {
     if (this.bodyEnded) return;
     this.bodyEnded = true;
-    if (this.bodyStream !== null) this.bodyStream.destroy(reason);
+    if (this.bodyStream !== null) failBody(this.bodyStream, reason);
     else if (this.head.hasBody) this.bodyAbort = reason;
   }
 
@@ -148,3 +148,14 @@ export class Request {
     return this.bodyStream !== null;
   }
 }
+
+/**
+ * Ends a body with an error without crashing the process when no one listens yet (the
+ * handler may not have started reading): a later read still rejects with `reason`.
+ */
+function failBody(body: Readable, reason: Error): void {
+  body.on('error', ignore);
+  body.destroy(reason);
+}
+
+function ignore(): void {}
