@@ -136,9 +136,7 @@ export class RequestParser {
       case State.Trailers:
         return this.parseTrailers();
       case State.Done:
-        this.state = State.Head;
-        this.head = null;
-        return ParseEvent.End;
+        return this.finishMessage();
       case State.Failed:
         return ParseEvent.Error;
     }
@@ -583,8 +581,14 @@ export class RequestParser {
     this.pos = sectionEnd;
     // Trailers are validated like headers, then dropped: none of them may change framing.
     if (!this.parseFields(start, sectionEnd - 2, [])) return ParseEvent.Error;
+    return this.finishMessage();
+  }
+
+  /** Ends the current message and holds on to nothing of it. */
+  private finishMessage(): ParseEvent {
     this.state = State.Head;
     this.head = null;
+    this.chunk = EMPTY;
     return ParseEvent.End;
   }
 }

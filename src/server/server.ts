@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { CoarseClock } from './clock.js';
-import { Connection, type Handler } from './connection.js';
+import { Connection, type ConnectionContext, type Handler } from './connection.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
 
@@ -34,9 +34,10 @@ export class HttpServer {
   private sweeper: NodeJS.Timeout | null = null;
   private closing = false;
   private readonly clock: CoarseClock;
+  private readonly context: ConnectionContext;
 
   constructor(
-    private readonly handler: Handler,
+    handler: Handler,
     options: Partial<ServerOptions> = {},
   ) {
     this.options = { ...DEFAULT_SERVER_OPTIONS, ...options };
@@ -44,6 +45,13 @@ export class HttpServer {
     // Sweep often enough that no timeout overshoots by more than about half.
     const every = Math.min(1000, Math.max(10, Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs) / 4));
     this.clock = new CoarseClock(every);
+    this.context = {
+      options: this.options,
+      handler,
+      clock: this.clock,
+      spareParsers: [],
+      closed: (connection) => this.connections.delete(connection),
+    };
   }
 
   /** Number of open connections. */
@@ -120,13 +128,7 @@ export class HttpServer {
       setTimeout(() => socket.destroy(), SHED_LINGER_MS).unref();
       return;
     }
-    const connection = new Connection(
-      socket,
-      this.options,
-      this.handler,
-      (closed) => this.connections.delete(closed),
-      this.clock,
-    );
+    const connection = new Connection(socket, this.context);
     this.connections.add(connection);
   }
 
