@@ -7,6 +7,7 @@ import { Router, createServer } from '../dist/index.js';
 import { parseResponses } from './helpers.mjs';
 
 const TIMEOUT_MS = 300;
+const BIG_RESPONSE = 16 * 1024 * 1024;
 
 /** Opens a socket that records everything and when the server closed it. */
 function open(port) {
@@ -47,6 +48,7 @@ describe('timeouts', () => {
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
         res.end(`${(await req.bytes()).length}`);
       })
+      .get('/big', (_req, res) => res.end(Buffer.alloc(BIG_RESPONSE, 0x62)))
       .post('/late-read', async (req, res) => {
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
         try {
@@ -170,6 +172,38 @@ describe('timeouts', () => {
     assert.equal(interim.status, 100);
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), '3');
+  });
+
+  test('a large response to a slow reader is cut off neither by the idle timeout nor by the closing linger', async () => {
+    /** Reads about 5 MB/s, so the response takes several times the timeouts to arrive. */
+    const slowRead = async (close) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let received = 0;
+      let sincePause = 0;
+      socket.on('data', (d) => {
+        received += d.length;
+        sincePause += d.length;
+        if (sincePause >= 512 * 1024) {
+          sincePause = 0;
+          socket.pause();
+          setTimeout(() => socket.resume(), 100);
+        }
+      });
+      socket.write(`GET /big HTTP/1.1\r\nHost: a\r\n${close ? 'Connection: close\r\n' : ''}\r\n`);
+      await within(new Promise((resolve) => socket.on('close', resolve)), 15_000, 'response');
+      return received;
+    };
+    // A client that never reads: the server must still give up on it.
+    const stalled = net.connect(port, '127.0.0.1');
+    stalled.on('error', () => {});
+    stalled.pause();
+    stalled.write('GET /big HTTP/1.1\r\nHost: a\r\n\r\n');
+    const [kept, closed] = await Promise.all([slowRead(false), slowRead(true)]);
+    assert.ok(kept > BIG_RESPONSE, `keep-alive: ${kept} bytes`);
+    assert.ok(closed > BIG_RESPONSE, `Connection: close: ${closed} bytes`);
+    for (let i = 0; i < 250 && server.connectionCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.connectionCount, 0, 'the non-reading client was dropped');
+    stalled.destroy();
   });
 
   test('a slow but steady body is not cut off', async () => {
