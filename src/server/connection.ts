@@ -38,6 +38,23 @@ const enum Deadline {
 }
 
 const LINGER_MS = 2_000;
+const MAX_SPARE_PARSERS = 256;
+
+/** What every connection of a server shares. */
+export interface ConnectionContext {
+  readonly options: ServerOptions;
+  readonly handler: Handler;
+  readonly clock: CoarseClock;
+  /** Parsers of connections that went idle, lent to the next connection with bytes to parse. */
+  readonly spareParsers: RequestParser[];
+  closed(connection: Connection): void;
+}
+
+/**
+ * Stands in for a parser while a connection is idle: it holds no bytes, so `buffered` is 0
+ * and `next()` asks for data without changing any state.
+ */
+const NO_PARSER = new RequestParser();
 
 /**
  * One client connection: feeds socket bytes to the parser, runs one exchange at a time
@@ -48,7 +65,9 @@ const LINGER_MS = 2_000;
 export class Connection implements ResponseSink, BodyController {
   deadline = 0;
   private deadlineKind = Deadline.Headers;
-  private readonly parser: RequestParser;
+  /** NO_PARSER while idle: parsers are lent from the server's spares only while bytes wait. */
+  private parser: RequestParser = NO_PARSER;
+  private readonly options: ServerOptions;
   private req: Request | null = null;
   private res: Response | null = null;
   private head: RequestHead | null = null;
@@ -83,13 +102,10 @@ export class Connection implements ResponseSink, BodyController {
 
   constructor(
     private readonly socket: Socket,
-    private readonly options: ServerOptions,
-    private readonly handler: Handler,
-    private readonly onClosed: (conn: Connection) => void,
-    private readonly clock: CoarseClock,
+    private readonly context: ConnectionContext,
   ) {
-    this.parser = new RequestParser(options);
-    this.deadline = clock.deadlineAfter(options.headersTimeoutMs);
+    this.options = context.options;
+    this.deadline = context.clock.deadlineAfter(this.options.headersTimeoutMs);
     socket.setNoDelay(true);
     // Shared listener functions instead of closures per connection: idle keep-alive
     // connections can number in the thousands.
@@ -221,6 +237,7 @@ export class Connection implements ResponseSink, BodyController {
   private onData(data: Buffer): void {
     if (this.deadlineKind === Deadline.Idle) this.setDeadline(Deadline.Headers, this.options.headersTimeoutMs);
     if (this.deadlineKind === Deadline.Linger) return;
+    if (this.parser === NO_PARSER) this.parser = this.context.spareParsers.pop() ?? new RequestParser(this.options);
     this.parser.feed(data);
     this.batching = true;
     this.pump();
@@ -339,7 +356,7 @@ export class Connection implements ResponseSink, BodyController {
     this.res = res;
     let result: void | Promise<void>;
     try {
-      result = this.handler(req, res);
+      result = this.context.handler(req, res);
     } catch (error) {
       this.handlerFailed(res, error);
       return;
@@ -406,6 +423,7 @@ export class Connection implements ResponseSink, BodyController {
       return;
     }
     this.resumeReading();
+    if (this.parser.buffered === 0) this.returnParser();
     if (this.parser.buffered > 0) this.setDeadline(Deadline.Headers, this.options.headersTimeoutMs);
     else if (this.peerEnded) this.endConnection();
     else this.setDeadline(Deadline.Idle, this.options.keepAliveTimeoutMs);
@@ -455,6 +473,14 @@ export class Connection implements ResponseSink, BodyController {
     if (this.peerEnded) this.socket.destroy();
   }
 
+  /** Gives an emptied parser back: thousands of idle keep-alive connections then hold none. */
+  private returnParser(): void {
+    if (this.parser === NO_PARSER) return;
+    const spares = this.context.spareParsers;
+    if (spares.length < MAX_SPARE_PARSERS) spares.push(this.parser);
+    this.parser = NO_PARSER;
+  }
+
   private pauseReading(): void {
     if (!this.readPaused) {
       this.readPaused = true;
@@ -480,12 +506,12 @@ export class Connection implements ResponseSink, BodyController {
     this.gone = true;
     this.req?.abortBody(new ProtocolError(400, 'Connection closed'));
     this.onDrain();
-    this.onClosed(this);
+    this.context.closed(this);
   }
 
   private setDeadline(kind: Deadline, ms: number): void {
     this.deadlineKind = kind;
-    this.deadline = kind === Deadline.None ? Infinity : this.clock.deadlineAfter(ms);
+    this.deadline = kind === Deadline.None ? Infinity : this.context.clock.deadlineAfter(ms);
   }
 
   /** Called by the server's sweeper once `deadline` has passed. */
