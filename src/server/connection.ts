@@ -147,8 +147,11 @@ export class Connection implements ResponseSink, BodyController {
   // ---- ResponseSink -------------------------------------------------------------------
 
   get closeAfterResponse(): boolean {
-    // A response before a still-owed 100 Continue leaves the body's fate unknown: close, and say so.
-    return this.closeAfter || this.draining || (this.continueOwed && !this.bodyDone);
+    // A response before a still-owed 100 Continue leaves the body's fate unknown, and an unread
+    // body longer than we are willing to discard ends the connection: close, and say so.
+    if (this.closeAfter || this.draining) return true;
+    if (this.bodyDone) return false;
+    return this.continueOwed || (this.head !== null && this.head.contentLength > this.options.maxDrainBytes);
   }
   get peerIsHttp11(): boolean {
     return this.head !== null && this.head.versionMinor === 1;
