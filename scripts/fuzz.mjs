@@ -119,9 +119,23 @@ function split(rng, buf, pieces) {
   return out;
 }
 
+/** Tiny limits half of the time, so that cases reach every limit's boundary. */
+function fuzzLimits(rng) {
+  if (rng.next() < 0.5) return { maxBodyBytes: BODY_LIMIT };
+  return {
+    maxRequestLineBytes: 10 + rng.int(40),
+    maxHeaderBytes: rng.int(80),
+    maxHeaderCount: rng.int(6),
+    maxBodyBytes: rng.int(20),
+    maxChunkLineBytes: 1 + rng.int(20),
+    maxTrailerBytes: rng.int(40),
+    maxLeadingEmptyLines: rng.int(3),
+  };
+}
+
 /** Parser events for `pieces`, with Data merged per request; throws on any contract breach. */
-function parserEvents(pieces) {
-  const parser = new RequestParser({ maxBodyBytes: BODY_LIMIT });
+function parserEvents(pieces, limits) {
+  const parser = new RequestParser(limits);
   const events = [];
   let body = null;
   let fed = 0;
@@ -161,11 +175,14 @@ function fuzzParser(rng, until) {
   while (Date.now() < until) {
     for (let batch = 0; batch < 50; batch++) {
       const input = makeCase(rng);
-      const whole = parserEvents([input]).join('\n');
+      const limits = fuzzLimits(rng);
+      const whole = parserEvents([input], limits).join('\n');
       const pieces = split(rng, input, 2 + rng.int(6));
-      const parts = parserEvents(pieces).join('\n');
+      const parts = parserEvents(pieces, limits).join('\n');
       if (whole !== parts) {
-        throw new Error(`split changes the events for ${JSON.stringify(input.toString('latin1'))}:\n${whole}\n---\n${parts}`);
+        throw new Error(
+          `split changes the events for ${JSON.stringify(input.toString('latin1'))} with ${JSON.stringify(limits)}:\n${whole}\n---\n${parts}`,
+        );
       }
       cases++;
     }

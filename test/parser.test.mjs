@@ -117,6 +117,44 @@ describe('split invariance', () => {
   }
 });
 
+describe('limits at their exact boundaries', () => {
+  /** Every 2-way split and the byte-by-byte feed must agree with the whole message. */
+  const assertSplitInvariant = (message, limits) => {
+    const whole = parse([message], limits);
+    for (let i = 1; i < message.length; i++) {
+      assert.deepEqual(parse([message.slice(0, i), message.slice(i)], limits), whole, `split at ${i}`);
+    }
+    assert.deepEqual(parse(bytes(message), limits), whole, 'byte by byte');
+    return whole.at(-1);
+  };
+
+  test('header section: accepted up to the limit, 431 beyond, whatever the split', () => {
+    const limits = { maxHeaderBytes: 20 };
+    const head = (n) => `GET / HTTP/1.1\r\nHost: ${'a'.repeat(n)}\r\n\r\n`;
+    assert.ok(assertSplitInvariant(head(14), limits).end);
+    assert.equal(assertSplitInvariant(head(15), limits).error, 431);
+  });
+
+  test('trailer section: accepted up to the limit, 431 beyond, whatever the split', () => {
+    const limits = { maxTrailerBytes: 20 };
+    const message = (n) => `POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: ${'a'.repeat(n)}\r\n\r\n`;
+    assert.ok(assertSplitInvariant(message(15), limits).end);
+    assert.equal(assertSplitInvariant(message(16), limits).error, 431);
+  });
+
+  test('request line: accepted up to the limit, 414 beyond, whatever the split', () => {
+    const limits = { maxRequestLineBytes: 24 };
+    const message = (n) => `GET /${'a'.repeat(n)} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    assert.ok(assertSplitInvariant(message(10), limits).end);
+    assert.equal(assertSplitInvariant(message(11), limits).error, 414);
+  });
+
+  test('a line both too long and ending in a bare LF fails the same way whatever the split', () => {
+    assert.equal(assertSplitInvariant('POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\n\r\n', { maxHeaderBytes: 7 }).error, 431);
+    assert.equal(assertSplitInvariant(`GET /${'a'.repeat(30)} HTTP/1.1\n\r\n`, { maxRequestLineBytes: 24 }).error, 414);
+  });
+});
+
 describe('pipelining', () => {
   test('100 pipelined requests in one buffer come out in order', () => {
     let wire = '';

@@ -211,8 +211,11 @@ export class RequestParser {
       const lf = findLF(buf, from, this.end);
       if (lf < 0) {
         this.scanned = this.end - base;
-        return this.checkPartialSection(isHead, maxBytes);
+        return this.checkPartialSection(isHead, maxBytes, this.end - base);
       }
+      // The bytes before this LF get the verdict they would get arriving without it, so that
+      // a line both too long and badly ended fails the same way whatever the split.
+      if (this.checkPartialSection(isHead, maxBytes, lf - base) < 0) return -1;
       if (lf === base || buf[lf - 1] !== CR || lf - 1 < base + this.lineStart) {
         this.fail(400, 'Bare LF in request');
         return -1;
@@ -240,8 +243,8 @@ export class RequestParser {
     }
   }
 
-  private checkPartialSection(isHead: boolean, maxBytes: number): number {
-    const have = this.end - this.pos;
+  /** Checks the limits against the `have` bytes of the section present so far; 0, or -1 after failing. */
+  private checkPartialSection(isHead: boolean, maxBytes: number, have: number): number {
     if (isHead && this.requestLineEnd < 0) {
       if (have > this.limits.maxRequestLineBytes + 1) {
         this.fail(414, 'Request line too long');
@@ -250,7 +253,8 @@ export class RequestParser {
       return 0;
     }
     const sectionStart = isHead ? this.requestLineEnd + 2 : 0;
-    if (have - sectionStart > maxBytes + 2) {
+    // One more byte than a complete line may hold: it can be the CR of the closing empty line.
+    if (have - sectionStart > maxBytes + 3) {
       this.fail(431, isHead ? 'Header section too large' : 'Trailer section too large');
       return -1;
     }
