@@ -49,6 +49,16 @@ describe('timeouts', () => {
         res.end(`${(await req.bytes()).length}`);
       })
       .get('/big', (_req, res) => res.end(Buffer.alloc(BIG_RESPONSE, 0x62)))
+      .post('/slow-consumer', async (req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
+        try {
+          await req.bytes(BIG_RESPONSE);
+        } catch (error) {
+          bodyErrors.push(error);
+          throw error;
+        }
+        res.end();
+      })
       .post('/late-read', async (req, res) => {
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
         try {
@@ -138,6 +148,16 @@ describe('timeouts', () => {
     const [res] = parseResponses(conn.buf);
     assert.equal(res.status, 408);
     assert.equal(res.headers.connection, 'close');
+    assert.equal(bodyErrors.length, 1);
+  });
+
+  test('a body that stalls after a slow handler caught up with it still times out', async () => {
+    bodyErrors.length = 0;
+    const conn = open(port);
+    // More than the body stream buffers, so reading pauses until the handler starts reading.
+    conn.socket.write(`POST /slow-consumer HTTP/1.1\r\nHost: a\r\nContent-Length: ${BIG_RESPONSE}\r\n\r\n${'x'.repeat(100_000)}`);
+    await within(conn.closed, TIMEOUT_MS * 10, 'close');
+    assert.equal(parseResponses(conn.buf)[0].status, 408);
     assert.equal(bodyErrors.length, 1);
   });
 

@@ -230,6 +230,8 @@ export class Connection implements ResponseSink, BodyController {
     }
     if (this.bodyPaused) {
       this.bodyPaused = false;
+      // The client is expected to send again: its body deadline runs from now.
+      if (!this.bodyDone) this.setDeadline(Deadline.Body, this.options.bodyTimeoutMs);
       this.resumeReading();
       if (!this.pumping) this.pump();
     }
