@@ -41,6 +41,7 @@ describe('timeouts', () => {
   let port;
   const bodyErrors = [];
   const lateReads = [];
+  const lateAnswers = [];
   before(async () => {
     const router = new Router()
       .get('/', (_req, res) => res.end('ok'))
@@ -49,6 +50,17 @@ describe('timeouts', () => {
         res.end(`${(await req.bytes()).length}`);
       })
       .get('/big', (_req, res) => res.end(Buffer.alloc(BIG_RESPONSE, 0x62)))
+      .post('/answer-anyway', async (req, res) => {
+        try {
+          await req.bytes();
+        } catch {
+          res.status = 422;
+          res.end('too late');
+          lateAnswers.push('ended without error');
+          return;
+        }
+        res.end();
+      })
       .post('/slow-consumer', async (req, res) => {
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
         try {
@@ -150,6 +162,22 @@ describe('timeouts', () => {
     assert.equal(res.headers.connection, 'close');
     assert.equal(bodyErrors.length, 1);
   });
+
+  for (const [name, tail, status] of [
+    ['a body timeout', 'Content-Length: 10\r\n\r\nabc', 408],
+    ['a framing error in the body', 'Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n', 400],
+  ]) {
+    test(`after ${name} the server's ${status} is the only response, whatever the handler does`, async () => {
+      lateAnswers.length = 0;
+      const conn = open(port);
+      conn.socket.write(`POST /answer-anyway HTTP/1.1\r\nHost: a\r\n${tail}`);
+      await within(conn.closed, TIMEOUT_MS * 5, 'close');
+      for (let i = 0; i < 50 && lateAnswers.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(lateAnswers, ['ended without error']);
+      const responses = parseResponses(conn.buf);
+      assert.deepEqual(responses.map((r) => r.status), [status]);
+    });
+  }
 
   test('a body that stalls after a slow handler caught up with it still times out', async () => {
     bodyErrors.length = 0;

@@ -442,6 +442,7 @@ export class Connection implements ResponseSink, BodyController {
       this.write(serializeErrorResponse(error.status, error.message, httpDate()));
       if (this.options.onResponse !== null) this.report(this.req, error.status, 0);
     }
+    this.res?.abandon();
     this.responseDone = true;
     this.bodyDone = true;
     this.finishExchange();
@@ -535,8 +536,8 @@ export class Connection implements ResponseSink, BodyController {
         this.req?.abortBody(new ProtocolError(408, 'Request body timed out'));
         if (this.res !== null && !this.res.headersSent) {
           this.write(serializeErrorResponse(408, 'Request body timeout', httpDate()));
-          this.res.finished = true;
         }
+        this.res?.abandon();
         this.bodyDone = true;
         this.responseDone = true;
         this.closeAfter = true;

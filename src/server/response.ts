@@ -80,6 +80,8 @@ export class Response {
   headersSent = false;
   /** True once `end()` has completed the response. */
   finished = false;
+  /** Set when the connection gave up on this exchange (timeout, framing error): calls do nothing. */
+  private abandoned = false;
   /** Header lines as name, value, name, value…: one small array per response. */
   private readonly fields: string[] = [];
   private declaredLength = -1;
@@ -166,8 +168,15 @@ export class Response {
     return this;
   }
 
+  /** @internal The connection answered or dropped this exchange itself; the handler's later calls are ignored. */
+  abandon(): void {
+    this.finished = true;
+    this.abandoned = true;
+  }
+
   /** Completes the response, with an optional body. */
   end(body?: Body): void {
+    if (this.abandoned) return;
     if (this.finished) throw new Error('Response already ended');
     if (this.headersSent) {
       if (body !== undefined) this.write(body);
@@ -216,6 +225,7 @@ export class Response {
    * Returns false when the socket is backed up: wait for `drain()`.
    */
   write(chunk: Body): boolean {
+    if (this.abandoned) return false;
     if (this.finished) throw new Error('Response already ended');
     if (!this.headersSent) this.startStream();
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
@@ -254,7 +264,7 @@ export class Response {
   async send(source: Readable | AsyncIterable<Body>): Promise<void> {
     try {
       for await (const chunk of source as AsyncIterable<Body>) {
-        if (this.sink.gone) break;
+        if (this.sink.gone || this.abandoned) break;
         if (!this.write(chunk)) await this.drain();
       }
     } catch (error) {
@@ -264,7 +274,7 @@ export class Response {
       this.sink.abort(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    if (this.sink.gone) {
+    if (this.sink.gone || this.abandoned) {
       this.finished = true;
       return;
     }
