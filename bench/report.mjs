@@ -10,7 +10,7 @@ function formatErrors(errors) {
   return parts.length === 0 ? '0' : parts.join(', ');
 }
 
-export function markdownTable(header, rows) {
+function markdownTable(header, rows) {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => String(row[i]).length)));
   const line = (cells) => `| ${cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

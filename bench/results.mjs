@@ -3,7 +3,7 @@ import { SERVERS } from './servers.mjs';
 
 export const ERROR_KINDS = ['connect', 'read', 'write', 'status', 'timeout'];
 
-export function median(values) {
+function median(values) {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const middle = Math.floor(sorted.length / 2);

@@ -101,7 +101,7 @@ export function killRunningServers() {
 }
 
 /** A port nothing listens on right now. */
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
