@@ -522,9 +522,13 @@ export class Connection implements ResponseSink, BodyController {
 
   /** Called by the server's sweeper once `deadline` has passed. */
   expire(): void {
-    if ((this.deadlineKind === Deadline.Idle || this.deadlineKind === Deadline.Linger) && this.outputProgressed()) {
-      // A response is still flowing to a client that reads it: that is neither idle nor lingering.
-      this.setDeadline(this.deadlineKind, this.deadlineKind === Deadline.Idle ? this.options.keepAliveTimeoutMs : LINGER_MS);
+    const kind = this.deadlineKind;
+    const waitingOnOutput = kind === Deadline.Idle || kind === Deadline.Linger || (kind === Deadline.Headers && this.outputWaiting);
+    if (waitingOnOutput && this.outputProgressed()) {
+      // A response is still flowing to a client that reads it: that is neither idle nor
+      // lingering, and a request pipelined behind it is waiting on us, not late.
+      const ms = kind === Deadline.Idle ? this.options.keepAliveTimeoutMs : kind === Deadline.Linger ? LINGER_MS : this.options.headersTimeoutMs;
+      this.setDeadline(kind, ms);
       return;
     }
     switch (this.deadlineKind) {
@@ -556,7 +560,10 @@ export class Connection implements ResponseSink, BodyController {
 
   /** True when queued output is still waiting to be sent and has shrunk since the last check. */
   private outputProgressed(): boolean {
-    const pending = this.socket.writableLength;
+    // writableLength only drops when a whole write completes; the handle's write queue shrinks
+    // as the kernel takes bytes, which is what shows a slow reader of one large write at work.
+    const handle = (this.socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle;
+    const pending = this.socket.writableLength + (handle?.writeQueueSize ?? 0);
     const progressed = pending > 0 && pending !== this.pendingOutputAtCheck;
     this.pendingOutputAtCheck = pending;
     return progressed;
