@@ -56,6 +56,15 @@ export class Router {
   options(pattern: string, handler: Handler): this {
     return this.on('OPTIONS', pattern, handler);
   }
+  private answerServerOptions(res: Response): void {
+    const methods = new Set(this.routes.map((route) => route.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    methods.add('OPTIONS');
+    res.status = 204;
+    res.setHeader('Allow', [...methods].join(', '));
+    res.end();
+  }
+
   /** Handles requests no route matches (default: 404). */
   notFound(handler: Handler): this {
     this.fallback = handler;
@@ -66,6 +75,8 @@ export class Router {
   readonly handle: Handler = (req, res) => {
     const path = req.path;
     const method = req.method;
+    // "OPTIONS *" asks about the server as a whole: every method some route answers.
+    if (path === '*') return this.answerServerOptions(res);
     let allowed: Set<string> | null = null;
     let headFallback: Route | null = null;
     let headParams: Record<string, string> | null = null;
