@@ -41,10 +41,3 @@ test('a client leaving mid-body before the handler reads it does not bring the s
   const { raw } = await exchange(port, 'GET /echo/alive HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.equal(parseResponses(raw)[0].body.toString(), 'alive');
 });
-
-test('OPTIONS * lists every method the routes answer', async () => {
-  const { raw } = await exchange(port, 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  const [res] = parseResponses(raw);
-  assert.equal(res.status, 204);
-  assert.deepEqual(res.headers.allow.split(', ').sort(), ['GET', 'HEAD', 'OPTIONS', 'POST']);
-});

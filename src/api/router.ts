@@ -18,6 +18,7 @@ interface Route {
 /**
  * A small router. Patterns are made of literal segments, `:name` parameters (one segment)
  * and a final `*` (the rest of the path, in `params['*']`). Parameters are percent-decoded.
+ * The pattern "*" alone matches the asterisk-form target of `OPTIONS *`.
  * A GET route also answers HEAD. A path that exists with another method gets 405 with Allow;
  * an unknown path gets 404.
  */
@@ -26,7 +27,12 @@ export class Router {
   private fallback: Handler = (_req, res) => sendText(res, 404, 'Not Found');
 
   on(method: string, pattern: string, handler: Handler): this {
-    if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with "/": ${pattern}`);
+    if (pattern === '*') {
+      // The asterisk-form target of "OPTIONS *", which asks about the server as a whole.
+      this.routes.push({ method: method.toUpperCase(), segments: [], prefix: '*', literal: true, lastParam: null, handler });
+      return this;
+    }
+    if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (or be "*"): ${pattern}`);
     const segments = pattern.split('/').slice(1);
     const star = segments.indexOf('*');
     if (star >= 0 && star !== segments.length - 1) throw new TypeError(`"*" must end the pattern: ${pattern}`);
@@ -56,15 +62,6 @@ export class Router {
   options(pattern: string, handler: Handler): this {
     return this.on('OPTIONS', pattern, handler);
   }
-  private answerServerOptions(res: Response): void {
-    const methods = new Set(this.routes.map((route) => route.method));
-    if (methods.has('GET')) methods.add('HEAD');
-    methods.add('OPTIONS');
-    res.status = 204;
-    res.setHeader('Allow', [...methods].join(', '));
-    res.end();
-  }
-
   /** Handles requests no route matches (default: 404). */
   notFound(handler: Handler): this {
     this.fallback = handler;
@@ -75,8 +72,6 @@ export class Router {
   readonly handle: Handler = (req, res) => {
     const path = req.path;
     const method = req.method;
-    // "OPTIONS *" asks about the server as a whole: every method some route answers.
-    if (path === '*') return this.answerServerOptions(res);
     let allowed: Set<string> | null = null;
     let headFallback: Route | null = null;
     let headParams: Record<string, string> | null = null;

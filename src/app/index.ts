@@ -14,5 +14,11 @@ export async function createApp(options: AppOptions): Promise<Router> {
   const router = new Router();
   addTextRoutes(router);
   if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false);
+  const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
+  router.options('*', (_req, res) => {
+    res.status = 204;
+    res.setHeader('Allow', allow);
+    res.end();
+  });
   return router;
 }
