@@ -46,7 +46,7 @@ function fileSink(handle: FileHandle): Writable {
 }
 
 async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let pending = buffers;
+  const pending = buffers;
   while (pending.length > 0) {
     let { bytesWritten } = await handle.writev(pending);
     // A short write is rare on regular files, but possible: continue where it stopped.
