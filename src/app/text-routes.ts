@@ -2,11 +2,13 @@ import { gzipSync } from 'node:zlib';
 import type { Request, Response, Router } from '../index.js';
 import { negotiateEncoding } from './content-coding.js';
 
+const TEXT_CODINGS = ['gzip'];
+
 /** Sends a short text body, gzip-compressed when the client accepts it. */
 function sendNegotiatedText(req: Request, res: Response, text: string): void {
   res.setHeader('Content-Type', 'text/plain');
   res.setHeader('Vary', 'Accept-Encoding');
-  if (negotiateEncoding(req.header('accept-encoding'), ['gzip']) === 'gzip') {
+  if (negotiateEncoding(req.header('accept-encoding'), TEXT_CODINGS) === 'gzip') {
     res.setHeader('Content-Encoding', 'gzip');
     res.end(gzipSync(text));
     return;

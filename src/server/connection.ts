@@ -373,7 +373,11 @@ export class Connection implements ResponseSink, BodyController {
 
   /** Checks the server makes before any handler runs. */
   private refusal(head: RequestHead): ProtocolError | null {
-    if (!KNOWN_METHODS.has(head.method)) return new ProtocolError(501, `Method not implemented: ${head.method}`);
+    const method = head.method;
+    // The parser hands out GET, HEAD and POST as shared literals: skip the set lookup for them.
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST' && !KNOWN_METHODS.has(method)) {
+      return new ProtocolError(501, `Method not implemented: ${method}`);
+    }
     if (head.form === 'authority') return new ProtocolError(501, 'This server is not a proxy');
     if (head.unsupportedExpectation !== null) return new ProtocolError(417, 'Unsupported expectation');
     return null;
