@@ -9,6 +9,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CLI, exchange, parseResponses, startCli } from './helpers.mjs';
 
+/** Waits (up to 3 s) until `condition()` holds. */
+async function until(condition) {
+  for (let i = 0; i < 150 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** Runs the CLI to completion (it must exit by itself); resolves { code, stdout, stderr }. */
 function runCli(args, env = {}) {
   return new Promise((resolve) => {
@@ -156,7 +161,7 @@ test('settings come from WIREHTTP_* variables; a flag wins over its variable', a
     await writeFile(path.join(dir, 'a.txt'), 'from env');
     const [res] = parseResponses((await exchange(port, 'GET /files/a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).raw);
     assert.equal(res.body.toString(), 'from env');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(() => stdout.includes('\n'));
     assert.equal(JSON.parse(stdout.trim().split('\n')[0]).target, '/files/a.txt');
   } finally {
     proc.kill('SIGKILL');
@@ -166,7 +171,7 @@ test('settings come from WIREHTTP_* variables; a flag wins over its variable', a
   const server = await startCli(['--log-format', 'combined'], { env: { WIREHTTP_LOG_FORMAT: 'json', WIREHTTP_PORT: '1' } });
   try {
     await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(() => server.stdout().includes('\n'));
     assert.match(server.stdout(), /^\S+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 /);
   } finally {
     await server.stop();
