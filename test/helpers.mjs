@@ -14,14 +14,38 @@ export async function startCli(args = [], { env = {} } = {}) {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
   let stdout = '';
   proc.stdout.on('data', (d) => (stdout += d));
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10_000);
+  const startup = listeningPort(proc);
+  const port = await startup.port;
+  const stderr = startup.stderr;
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    port,
+    proc,
+    pid: proc.pid,
+    exited,
+    stderr,
+    stdout: () => stdout,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) process.kill(proc.pid, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Collects a server process's stderr and resolves `port` from its start-up line
+ * ("listening on HOST:PORT"); rejects if the process exits first or after `timeoutMs`.
+ * Returns { port: Promise<number>, stderr(): string }.
+ */
+export function listeningPort(proc, timeoutMs = 10_000) {
+  let text = '';
+  const port = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${text}`)), timeoutMs);
     proc.stderr.on('data', (d) => {
-      stderr += d;
-      const m = /listening on [^\n]*?:(\d+)/.exec(stderr);
+      text += d;
+      const m = /listening on [^\n]*?:(\d+)/.exec(text);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
@@ -29,22 +53,10 @@ export async function startCli(args = [], { env = {} } = {}) {
     });
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${stderr}`));
+      reject(new Error(`server exited with ${code}: ${text}`));
     });
   });
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  return {
-    port,
-    proc,
-    pid: proc.pid,
-    exited,
-    stderr: () => stderr,
-    stdout: () => stdout,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) process.kill(proc.pid, 'SIGKILL');
-      await exited;
-    },
-  };
+  return { port, stderr: () => text };
 }
 
 /** Opens a TCP connection to 127.0.0.1:port (or `host`). */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { exchange, parseResponses } from './helpers.mjs';
+import { exchange, listeningPort, parseResponses } from './helpers.mjs';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -49,18 +49,7 @@ test('npx wirehttp starts the server from the installed package', async () => {
   });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   try {
-    let stderr = '';
-    const port = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line: ${stderr}`)), 15_000);
-      proc.stderr.on('data', (d) => {
-        stderr += d;
-        const m = /listening on [^\n]*?:(\d+)/.exec(stderr);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
+    const port = await listeningPort(proc, 15_000).port;
     const { raw } = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.equal(parseResponses(raw)[0].status, 200);
   } finally {
