@@ -2,8 +2,8 @@
 // plus end-to-end checks that the same holds over real TCP writes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ParseEvent, RequestParser } from '../dist/protocol/index.js';
-import { connect, parseResponses, startCli } from './helpers.mjs';
+import { ParseEvent, RequestParser } from '../../dist/protocol/index.js';
+import { connect, parseResponses, startCli } from '../helpers.mjs';
 
 /** Summary of a head that covers everything the parser decides. */
 function headSummary(head) {

@@ -1,7 +1,7 @@
 // A short, fixed-seed pass of the fuzzer (scripts/fuzz.mjs; `npm run fuzz` runs it longer).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runFuzz } from '../scripts/fuzz.mjs';
+import { runFuzz } from '../../scripts/fuzz.mjs';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 10);
 const HEAP_GROWTH_LIMIT = 32 * 1024 * 1024;

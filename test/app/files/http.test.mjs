@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { exchange, parseResponses, startCli } from './helpers.mjs';
+import { exchange, parseResponses, startCli } from '../../helpers.mjs';
 
 let dir;
 let server;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { CLI, connect, exchange, parseResponses, startCli } from './helpers.mjs';
+import { CLI, connect, exchange, parseResponses, startCli } from '../helpers.mjs';
 
 /** Every response must carry Date and be framed by Content-Length or chunked. */
 function checked(raw, opts) {

@@ -1,7 +1,7 @@
 // Response serialisation: the protocol core's functions, then the framing a handler gets on the wire.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createServer } from '../dist/index.js';
+import { createServer } from '../../dist/index.js';
 import {
   BodyFraming,
   CONTINUE_RESPONSE,
@@ -14,8 +14,8 @@ import {
   serializeResponseHead,
   statusForbidsBody,
   statusLine,
-} from '../dist/protocol/index.js';
-import { exchange, parseResponses } from './helpers.mjs';
+} from '../../dist/protocol/index.js';
+import { exchange, parseResponses } from '../helpers.mjs';
 
 const DATE = 'Tue, 24 Nov 2026 02:00:00 GMT';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { connect, exchange, parseResponses, rssOf, startCli } from './helpers.mjs';
+import { connect, exchange, parseResponses, rssOf, startCli } from '../../helpers.mjs';
 
 const FILE_SIZE = 2 * 1024 ** 3;
 const READ_BYTES = 320 * 1024 ** 2;

@@ -2,10 +2,10 @@
 // batching, and client addresses behind a trusted proxy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accessLogger } from '../dist/cli/access-log.js';
-import { proxiedClientAddress } from '../dist/cli/client-address.js';
-import { LineBuffer } from '../dist/cli/line-buffer.js';
-import { exchange, startCli } from './helpers.mjs';
+import { accessLogger } from '../../dist/cli/access-log.js';
+import { proxiedClientAddress } from '../../dist/cli/client-address.js';
+import { LineBuffer } from '../../dist/cli/line-buffer.js';
+import { exchange, startCli } from '../helpers.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { connect, exchange, parseResponses, startCli } from './helpers.mjs';
+import { connect, exchange, parseResponses, startCli } from '../../helpers.mjs';
 
 let base; // holds served/ and outside/
 let dir;

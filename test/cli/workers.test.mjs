@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { connect, exchange, parseResponses, startCli } from './helpers.mjs';
+import { connect, exchange, parseResponses, startCli } from '../helpers.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,7 +86,7 @@ test('--workers: a start-up failure in the workers is reported once, exit 1', as
   const blocker = await startCli(['--quiet', '--host', '127.0.0.1']);
   try {
     const { spawn } = await import('node:child_process');
-    const { CLI } = await import('./helpers.mjs');
+    const { CLI } = await import('../helpers.mjs');
     const proc = spawn(process.execPath, [CLI, '--workers', '2', '--host', '127.0.0.1', '--port', String(blocker.port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { createServer, Router } from '../dist/index.js';
-import { exchange, parseResponses } from './helpers.mjs';
+import { createServer, Router } from '../../dist/index.js';
+import { exchange, parseResponses } from '../helpers.mjs';
 
 let server;
 let port;

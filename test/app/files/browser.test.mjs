@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startCli } from './helpers.mjs';
+import { startCli } from '../../helpers.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 const ARGS = [
   '--headless',
   '--no-sandbox',

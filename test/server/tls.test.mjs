@@ -9,7 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { CLI, parseResponses, startCli } from './helpers.mjs';
+import { CLI, parseResponses, startCli } from '../helpers.mjs';
 
 let dir;
 let cert;
@@ -70,7 +70,7 @@ test('--tls-cert/--tls-key serve HTTPS, verified against the generated certifica
 test('plain HTTP to the HTTPS port gets no HTTP answer and the server keeps running', async () => {
   const server = await startCli(['--tls-cert', cert, '--tls-key', key, '--quiet']);
   try {
-    const { exchange } = await import('./helpers.mjs');
+    const { exchange } = await import('../helpers.mjs');
     const { raw } = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     assert.ok(!raw.toString('latin1').startsWith('HTTP/1.1 200'));
     assert.equal((await httpsGet(server.port, '/')).status, 200);
@@ -82,7 +82,7 @@ test('plain HTTP to the HTTPS port gets no HTTP answer and the server keeps runn
 test('a client that never completes the TLS handshake is dropped after --headers-timeout', async () => {
   const server = await startCli(['--tls-cert', cert, '--tls-key', key, '--quiet', '--headers-timeout', '300ms']);
   try {
-    const { connect } = await import('./helpers.mjs');
+    const { connect } = await import('../helpers.mjs');
     const socket = await connect(server.port);
     socket.resume();
     const start = Date.now();

@@ -5,7 +5,7 @@ import { mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { exchange, parseResponses, startCli } from './helpers.mjs';
+import { exchange, parseResponses, startCli } from '../../helpers.mjs';
 
 let dir;
 let outside;

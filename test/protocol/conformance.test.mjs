@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Router, createServer } from '../dist/index.js';
+import { Router, createServer } from '../../dist/index.js';
 import { BODY_LIMIT, CASES } from './conformance-cases.mjs';
 
 const PROBE = 'GET /probe HTTP/1.1\r\nHost: a\r\n\r\n';

@@ -7,7 +7,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { connect, rssOf, startCli } from './helpers.mjs';
+import { connect, rssOf, startCli } from '../helpers.mjs';
 
 const MIB = 1024 * 1024;
 const SIZE = 200 * MIB;

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Router, createServer } from '../dist/index.js';
-import { exchange, parseResponses, startCli } from './helpers.mjs';
+import { Router, createServer } from '../../dist/index.js';
+import { exchange, parseResponses, startCli } from '../helpers.mjs';
 
 const OPTIONS_STAR = 'OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
 

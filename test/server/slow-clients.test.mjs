@@ -1,7 +1,7 @@
 // Slowloris resistance: hundreds of clients trickling their heads must not delay a normal client.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connect, exchange, parseResponses, startCli } from './helpers.mjs';
+import { connect, exchange, parseResponses, startCli } from '../helpers.mjs';
 
 const TRICKLERS = 500;
 const TRICKLE_SECONDS = 6;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CLI, exchange, parseResponses, startCli } from './helpers.mjs';
+import { CLI, exchange, parseResponses, startCli } from '../helpers.mjs';
 
 /** Waits (up to 3 s) until `condition()` holds. */
 async function until(condition) {
@@ -64,7 +64,7 @@ test('--help lists every flag with its default and environment variable, exit 0'
 });
 
 test('--version prints the version from package.json', async () => {
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   const { code, stdout } = await runCli(['--version']);
   assert.equal(code, 0);
   assert.equal(stdout, `wirehttp ${version}\n`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { exchange, parseResponses, startCli } from './helpers.mjs';
+import { exchange, parseResponses, startCli } from '../helpers.mjs';
 
 let server;
 before(async () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Router, createServer } from '../dist/index.js';
-import { parseResponses } from './helpers.mjs';
+import { Router, createServer } from '../../dist/index.js';
+import { parseResponses } from '../helpers.mjs';
 
 const TIMEOUT_MS = 300;
 const BIG_RESPONSE = 16 * 1024 * 1024;
