@@ -1,17 +1,42 @@
-// Lint rules for src/: ESLint's and typescript-eslint's recommended sets, nothing more.
+// Lint rules for src/: ESLint's recommended set and typescript-eslint's strictest type-aware set.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'bench/', 'test/'] },
+  { ignores: ['dist/', '.dist-*/', 'node_modules/', 'bench/', 'test/'] },
   js.configs.recommended,
-  tseslint.configs.recommended,
+  tseslint.configs.strictTypeChecked,
   {
     files: ['src/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       // Unused parameters keep a handler's shape readable when prefixed with "_".
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A number prints one way in a template; String(n) around it would only add noise.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `(req, res) => res.end()` and `return sendText(...)` in a void function are how handlers end early.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+    },
+  },
+  {
+    // Files not yet brought up to these strictTypeChecked rules. Delete each entry once its files pass.
+    files: ['src/protocol/**/*.ts', 'src/server/connection.ts', 'src/app/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['src/server/connection.ts'],
+    rules: { '@typescript-eslint/unbound-method': 'off' },
+  },
+  {
+    files: ['src/app/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      '@typescript-eslint/return-await': 'off',
     },
   },
 );

@@ -1,12 +1,12 @@
 // Public API of wirehttp. Everything a library user needs is exported here and nowhere else.
 import type { ServerOptions } from './server/config.js';
-import type { Handler } from './server/connection.js';
+import type { Handler } from './server/handler.js';
 import { HttpServer } from './server/server.js';
 
-export { HttpError } from './api/http-error.js';
+export { HttpError } from './protocol/http-error.js';
 export { Router, sendText } from './api/router.js';
 export { DEFAULT_SERVER_OPTIONS, type ResponseRecord, type ServerOptions } from './server/config.js';
-export type { Handler } from './server/connection.js';
+export type { Handler } from './server/handler.js';
 export { BodyTooLargeError, type Request } from './server/request.js';
 export type { Response, Body } from './server/response.js';
 export { HttpServer, type ListenOptions, type ListeningAddress } from './server/server.js';

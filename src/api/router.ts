@@ -1,4 +1,4 @@
-import type { Handler } from '../server/connection.js';
+import type { Handler } from '../server/handler.js';
 import type { Request } from '../server/request.js';
 import type { Response } from '../server/response.js';
 
@@ -39,7 +39,8 @@ export class Router {
     const firstParam = segments.findIndex((segment) => segment === '*' || segment.startsWith(':'));
     const literal = firstParam < 0;
     const prefix = literal ? pattern : `/${segments.slice(0, firstParam).map((segment) => `${segment}/`).join('')}`;
-    const lastParam = firstParam === segments.length - 1 && segments[firstParam]!.startsWith(':') ? segments[firstParam]!.slice(1) : null;
+    const last = segments[segments.length - 1];
+    const lastParam = firstParam === segments.length - 1 && last !== undefined && last.startsWith(':') ? last.slice(1) : null;
     this.routes.push({ method: method.toUpperCase(), segments, prefix, literal, lastParam, handler });
     return this;
   }
@@ -73,8 +74,7 @@ export class Router {
     const path = req.path;
     const method = req.method;
     let allowed: Set<string> | null = null;
-    let headFallback: Route | null = null;
-    let headParams: Record<string, string> | null = null;
+    let headFallback: { route: Route; params: Record<string, string> } | null = null;
     for (const route of this.routes) {
       if (route.literal ? path !== route.prefix : !path.startsWith(route.prefix)) continue;
       const params = route.literal
@@ -88,15 +88,12 @@ export class Router {
         req.params = params;
         return route.handler(req, res);
       }
-      if (route.method === 'GET' && method === 'HEAD' && headFallback === null) {
-        headFallback = route;
-        headParams = params;
-      }
+      if (route.method === 'GET' && method === 'HEAD' && headFallback === null) headFallback = { route, params };
       (allowed ??= new Set()).add(route.method);
     }
     if (headFallback !== null) {
-      req.params = headParams!;
-      return headFallback.handler(req, res);
+      req.params = headFallback.params;
+      return headFallback.route.handler(req, res);
     }
     if (allowed !== null) {
       if (allowed.has('GET')) allowed.add('HEAD');
@@ -124,8 +121,7 @@ function matchLastParam(name: string, at: number, path: string): Record<string, 
 function matchPath(segments: readonly string[], path: string): Record<string, string> | null {
   let params: Record<string, string> | null = null;
   let at = 1; // after the leading "/"
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
+  for (const segment of segments) {
     if (segment === '*') {
       const rest = decode(path.slice(at));
       if (rest === null) return MALFORMED;

@@ -89,7 +89,8 @@ export function runPrimary(options: CliOptions): void {
     }, deadline).unref();
   };
 
-  cluster.on('exit', (worker, code, signal) => {
+  // Node passes a null signal when the worker exited by itself; @types/node says string.
+  cluster.on('exit', (worker, code, signal: string | null) => {
     const lived = Date.now() - (startedAt.get(worker) ?? 0);
     startedAt.delete(worker);
     if (exitCode !== null) {

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 
 /** Exit code of a process stopped at once by `signal`: 128 + its number, as shells report. */
 export function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + (constants.signals[signal] ?? 0);
+  return 128 + constants.signals[signal];
 }
 
 /** Calls `first` on the first SIGTERM or SIGINT and `again` on every later one. */

@@ -28,13 +28,15 @@ export function parseWorkers(text: string): number {
   return count;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000 };
 
 /** "10" or "10s" (seconds), "500ms", "1.5m" -> milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$/.exec(text);
   if (match === null) throw new Error('expected a duration such as 10, 10s, 500ms or 2m');
-  const ms = Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 's']!);
+  // The pattern admits only these units.
+  const unit = (match[2] ?? 's') as keyof typeof DURATION_UNITS;
+  const ms = Math.round(Number(match[1]) * DURATION_UNITS[unit]);
   if (ms > MAX_TIMER_MS) throw new Error('duration is too long (24 days at most)');
   return ms;
 }
@@ -46,13 +48,15 @@ export function parsePositiveDuration(text: string): number {
   return ms;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+const SIZE_UNITS = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
 /** "1048576", "512K", "10M", "64G", "1TiB" (binary units) -> bytes. */
 export function parseSize(text: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text);
   if (match === null) throw new Error('expected a size such as 1048576, 512K, 10M or 64G');
-  const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!);
+  // The pattern admits only these units.
+  const unit = (match[2] ?? '').toLowerCase() as keyof typeof SIZE_UNITS;
+  const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[unit]);
   if (!Number.isSafeInteger(bytes)) throw new Error('size is too large');
   return bytes;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_PARSER_LIMITS, type ParserLimits } from '../protocol/index.js';
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from '../protocol/limits.js';
 import type { Request } from './request.js';
 
 /** One finished exchange, as reported to `onResponse` (e.g. for an access log). */

@@ -7,13 +7,13 @@ import {
   serializeErrorResponse,
   type RequestHead,
 } from '../protocol/index.js';
+import { HttpError } from '../protocol/http-error.js';
 import type { CoarseClock } from './clock.js';
 import type { ServerOptions } from './config.js';
+import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
 import { Request, type BodyController } from './request.js';
 import { Response, type ResponseSink } from './response.js';
-
-export type Handler = (req: Request, res: Response) => void | Promise<void>;
 
 /**
  * The connection of each socket, for the shared listener functions. A WeakMap rather than a
@@ -584,11 +584,11 @@ export class Connection implements ResponseSink, BodyController {
   }
 }
 
+// Only an HttpError chooses its answer; any other error is a 500 that tells the client nothing.
 function statusOf(error: unknown): number {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+  return error instanceof HttpError ? error.status : 500;
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Request failed';
+  return error instanceof HttpError ? error.message : 'Internal Server Error';
 }

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { RequestHead } from '../protocol/index.js';
+import { HttpError } from '../protocol/http-error.js';
 
-/** What a Request needs from its connection to stream its body. */
+/** @internal What a Request needs from its connection to stream its body. */
 export interface BodyController {
   /** The consumer wants (more) body: resume reading, send 100 Continue if still owed. */
   wantBody(): void;
@@ -19,10 +20,11 @@ class RequestBody extends Readable {
   }
 }
 
-export class BodyTooLargeError extends Error {
-  readonly status = 413;
+/** Thrown by `bytes()` and `text()` past their limit; uncaught, it answers 413. */
+export class BodyTooLargeError extends HttpError {
   constructor(limit: number) {
-    super(`Request body exceeds ${limit} bytes`);
+    super(413, `Request body exceeds ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
   }
 }
 
@@ -36,6 +38,7 @@ export class Request {
   private bodyAbort: Error | null = null;
   private headerRecord: Record<string, string> | null = null;
 
+  /** @internal Requests are made by the connection, one per exchange. */
   constructor(
     private readonly head: RequestHead,
     private readonly controller: BodyController,
@@ -82,11 +85,16 @@ export class Request {
   get headers(): Readonly<Record<string, string>> {
     if (this.headerRecord === null) {
       const record: Record<string, string> = Object.create(null) as Record<string, string>;
-      const fields = this.head.fields;
-      for (let i = 0; i < fields.length; i += 2) {
-        const name = fields[i]!;
-        const value = fields[i + 1]!;
-        record[name] = name in record ? `${record[name]}, ${value}` : value;
+      // fields alternate name, value, name, value...
+      let name: string | null = null;
+      for (const text of this.head.fields) {
+        if (name === null) {
+          name = text;
+          continue;
+        }
+        const prior = record[name];
+        record[name] = prior === undefined ? text : `${prior}, ${text}`;
+        name = null;
       }
       this.headerRecord = record;
     }
@@ -116,7 +124,9 @@ export class Request {
       }
       parts.push(part as Buffer);
     }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    // A body that arrived in one piece is returned as is rather than copied.
+    const [first] = parts;
+    return parts.length === 1 && first !== undefined ? first : Buffer.concat(parts);
   }
 
   /** Reads the whole body as UTF-8 text, refusing more than `limit` bytes. */
@@ -141,11 +151,6 @@ export class Request {
     this.bodyEnded = true;
     if (this.bodyStream !== null) failBody(this.bodyStream, reason);
     else if (this.head.hasBody) this.bodyAbort = reason;
-  }
-
-  /** @internal True when a consumer has asked for the body. */
-  get bodyRequested(): boolean {
-    return this.bodyStream !== null;
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../protocol/index.js';
 import { httpDate } from './http-date.js';
 
-/** What a Response needs from its connection. */
+/** @internal What a Response needs from its connection. */
 export interface ResponseSink {
   /** Queues bytes (strings are latin-1) for the socket; false when the caller should wait for `waitForDrain`. */
   write(data: Buffer | string): boolean;
@@ -76,10 +76,8 @@ const RESERVED = new Set(['transfer-encoding', 'date', 'content-length', 'connec
  */
 export class Response {
   status = 200;
-  /** True once the status line and headers have been handed to the socket. */
-  headersSent = false;
-  /** True once `end()` has completed the response. */
-  finished = false;
+  private headersOut = false;
+  private ended = false;
   /** Set when the connection gave up on this exchange (timeout, framing error): calls do nothing. */
   private abandoned = false;
   /** Header lines as name, value, name, value…: one small array per response. */
@@ -89,6 +87,7 @@ export class Response {
   private framing: BodyFraming = BodyFraming.Length;
   private written = 0;
 
+  /** @internal Responses are made by the connection, one per exchange. */
   constructor(
     private readonly sink: ResponseSink,
     private readonly isHeadRequest: boolean,
@@ -128,7 +127,10 @@ export class Response {
   /** Position in `fields` of the first header whose lower-cased name is `key`, or -1. */
   private indexOf(key: string): number {
     const fields = this.fields;
-    for (let i = 0; i < fields.length; i += 2) if (lowerCaseName(fields[i]!) === key) return i;
+    for (let i = 0; i < fields.length; i += 2) {
+      const name = fields[i];
+      if (name !== undefined && lowerCaseName(name) === key) return i;
+    }
     return -1;
   }
 
@@ -137,7 +139,7 @@ export class Response {
    * name to store, or null when the header was consumed here.
    */
   private acceptHeader(name: string, value: string): string | null {
-    if (this.headersSent) throw new Error('Headers already sent');
+    if (this.headersOut) throw new Error('Headers already sent');
     const key = checkHeader(name, value);
     if (!RESERVED.has(key)) return key;
     if (key === 'content-length') {
@@ -154,7 +156,7 @@ export class Response {
 
   /** @internal Discards whatever the handler set and answers with a short text error. */
   replaceWithError(status: number, message: string): void {
-    if (this.finished) return;
+    if (this.ended) return;
     this.fields.length = 0;
     this.declaredLength = -1;
     this.status = status;
@@ -170,15 +172,15 @@ export class Response {
 
   /** @internal The connection answered or dropped this exchange itself; the handler's later calls are ignored. */
   abandon(): void {
-    this.finished = true;
+    this.ended = true;
     this.abandoned = true;
   }
 
   /** Completes the response, with an optional body. */
   end(body?: Body): void {
     if (this.abandoned) return;
-    if (this.finished) throw new Error('Response already ended');
-    if (this.headersSent) {
+    if (this.ended) throw new Error('Response already ended');
+    if (this.headersOut) {
       if (body !== undefined) this.write(body);
       this.finishStream();
       return;
@@ -215,7 +217,7 @@ export class Response {
         this.sink.uncork();
       }
     }
-    this.finished = true;
+    this.ended = true;
     this.sink.responseComplete(this.wantsClose);
   }
 
@@ -226,8 +228,8 @@ export class Response {
    */
   write(chunk: Body): boolean {
     if (this.abandoned) return false;
-    if (this.finished) throw new Error('Response already ended');
-    if (!this.headersSent) this.startStream();
+    if (this.ended) throw new Error('Response already ended');
+    if (!this.headersOut) this.startStream();
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
     if (data.length === 0 || this.framing === BodyFraming.None || this.isHeadRequest) return !this.sink.gone;
     this.written += data.length;
@@ -250,7 +252,17 @@ export class Response {
     return this.sink.waitForDrain();
   }
 
-  /** Body bytes handed to the socket so far (never counts a HEAD response's body). */
+  /** True once the status line and headers have been handed to the socket. */
+  get headersSent(): boolean {
+    return this.headersOut;
+  }
+
+  /** True once the response is complete (or was given up), so nothing more can be written. */
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  /** @internal Body bytes handed to the socket so far (never counts a HEAD response's body); reported to `onResponse`. */
   get bytesSent(): number {
     return this.written;
   }
@@ -268,14 +280,14 @@ export class Response {
         if (!this.write(chunk)) await this.drain();
       }
     } catch (error) {
-      if (!this.headersSent) throw error;
+      if (!this.headersOut) throw error;
       // The head is out, so the status cannot change: cut the connection so the client sees a short body.
-      this.finished = true;
+      this.ended = true;
       this.sink.abort(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     if (this.sink.gone || this.abandoned) {
-      this.finished = true;
+      this.ended = true;
       return;
     }
     this.end();
@@ -295,7 +307,7 @@ export class Response {
   }
 
   private finishStream(): void {
-    this.finished = true;
+    this.ended = true;
     if (this.framing === BodyFraming.Chunked && !this.isHeadRequest) this.sink.write(LAST_CHUNK);
     if (this.framing === BodyFraming.Length && !this.isHeadRequest && this.written !== this.declaredLength) {
       this.sink.abort(new Error('Body is shorter than the Content-Length set'));
@@ -305,7 +317,7 @@ export class Response {
   }
 
   private serializeHead(contentLength: number): string {
-    this.headersSent = true;
+    this.headersOut = true;
     const close = this.wantsClose || this.sink.closeAfterResponse || this.framing === BodyFraming.Close;
     if (close) this.wantsClose = true;
     return serializeResponseHead(

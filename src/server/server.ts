@@ -2,7 +2,8 @@ import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { CoarseClock } from './clock.js';
-import { Connection, type ConnectionContext, type Handler } from './connection.js';
+import { Connection, type ConnectionContext } from './connection.js';
+import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
 
@@ -28,6 +29,7 @@ export interface ListeningAddress {
 
 /** Accepts connections on one or more listeners and runs them through `Connection`. */
 export class HttpServer {
+  /** The options in effect: those given over DEFAULT_SERVER_OPTIONS. */
   readonly options: ServerOptions;
   private readonly listeners: net.Server[] = [];
   private readonly connections = new Set<Connection>();
@@ -104,7 +106,7 @@ export class HttpServer {
   }
 
   /** Listens with an already-built net or tls server whose connections come to `accept`. */
-  listenOn(listener: net.Server, port: number, host: string): Promise<ListeningAddress> {
+  private listenOn(listener: net.Server, port: number, host: string): Promise<ListeningAddress> {
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       listener.once('error', onError);
@@ -118,7 +120,7 @@ export class HttpServer {
   }
 
   /** Takes over an accepted socket (plain TCP or TLS). */
-  accept(socket: net.Socket | TLSSocket): void {
+  private accept(socket: net.Socket | TLSSocket): void {
     if (this.closing || this.connections.size >= this.options.maxConnections) {
       socket.on('error', () => socket.destroy());
       // Read and drop what the client sends so its close is seen and the descriptor freed.
