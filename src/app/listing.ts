@@ -5,18 +5,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from '../index.js';
 import { isTempUploadName } from './atomic-write.js';
 import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
-import { renderListingPage } from './listing-page.js';
+import { renderListingPage, type ListingEntry } from './listing-page.js';
 import { isInside, isVisible } from './safe-path.js';
-
-/** One row of a directory listing, as sent in the JSON form. */
-export interface ListingEntry {
-  name: string;
-  type: 'file' | 'directory';
-  /** Bytes; null for directories. */
-  size: number | null;
-  /** Last modification, ISO 8601 (UTC). */
-  mtime: string;
-}
 
 /**
  * The entries of a directory that the server would also serve: temporary upload files never,
