@@ -111,7 +111,8 @@ function matchLastParam(name: string, at: number, path: string): Record<string, 
   if (path.length === at || path.indexOf('/', at) >= 0) return null;
   const value = decode(path.slice(at));
   if (value === null) return MALFORMED;
-  // Assigned, not a computed literal key: V8 then reuses one hidden class for every match.
+  // Assigned, not a computed literal key: V8 then reuses one hidden class for every match
+  // (making and reading one: 33-49 ns instead of 116-153 ns, bench/fast-paths.mjs).
   const params: Record<string, string> = {};
   params[name] = value;
   return params;

@@ -41,7 +41,8 @@ const INLINE_LIMIT = 1024;
 
 /**
  * Header names (mapped to their lower-case form) and values already validated: most
- * responses reuse a handful of constants, so validation is usually one lookup.
+ * responses reuse a handful of constants, so validation is usually one lookup (16-29 ns per
+ * header instead of 63-100 ns for the regexes and toLowerCase, bench/fast-paths.mjs).
  */
 const validNames = new Map<string, string>();
 const validValues = new Set<string>();
@@ -331,7 +332,12 @@ export class Response {
   }
 }
 
-/** UTF-8 size of a string; short ASCII strings are measured without a call into C++. */
+/**
+ * UTF-8 size of a string; short ASCII strings are measured without a call into C++. In
+ * isolation on Node 20 the gain is within noise (19-30 ns against 22-35 ns for
+ * Buffer.byteLength on short bodies, bench/fast-paths.mjs): keep it only while a profile of
+ * `npm run bench` shows byteLength on the request path.
+ */
 function utf8Length(text: string): number {
   if (text.length > 64) return Buffer.byteLength(text);
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text);
