@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, Router } from '../index.js';
-import { negotiateEncoding } from './content-coding.js';
+import { negotiateEncoding } from './files/index.js';
 
 const TEXT_CODINGS = ['gzip'];
 
@@ -19,6 +19,6 @@ function sendNegotiatedText(req: Request, res: Response, text: string): void {
 /** The original challenge's routes: `/`, `/echo/{text}` and `/user-agent`. */
 export function addTextRoutes(router: Router): void {
   router.get('/', (_req, res) => res.end());
-  router.get('/echo/:text', (req, res) => sendNegotiatedText(req, res, req.params['text']!));
+  router.get('/echo/:text', (req, res) => sendNegotiatedText(req, res, req.params['text'] ?? ''));
   router.get('/user-agent', (req, res) => sendNegotiatedText(req, res, req.header('user-agent') ?? ''));
 }

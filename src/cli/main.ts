@@ -1,7 +1,7 @@
 // The wirehttp command: parses options, then serves in this process or as a cluster.
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { removeStaleUploads } from '../app/atomic-write.js';
+import { removeStaleUploads } from '../app/index.js';
 import { CliError, EXIT_FAILURE } from './errors.js';
 import { sendToPrimary } from './messages.js';
 import { helpText, parseCommand } from './options.js';

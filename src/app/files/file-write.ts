@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError, type Request, type Response } from '../index.js';
+import { HttpError, type Request, type Response } from '../../index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { fsError } from './fs-errors.js';
 import { assertInside, locate, type FileName } from './safe-path.js';

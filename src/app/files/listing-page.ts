@@ -1,14 +1,5 @@
+import type { ListingEntry } from './listing-read.js';
 import { LISTING_SCRIPT, LISTING_STYLE } from './listing-assets.js';
-
-/** One row of a directory listing, as sent in the JSON form. */
-export interface ListingEntry {
-  name: string;
-  type: 'file' | 'directory';
-  /** Bytes; null for directories. */
-  size: number | null;
-  /** Last modification, ISO 8601 (UTC). */
-  mtime: string;
-}
 
 /** Escapes text for HTML content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {

@@ -1,7 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError } from '../index.js';
-import { isTempUploadName } from './atomic-write.js';
+import { HttpError } from '../../index.js';
+import { isShownName } from './names.js';
 
 /** A request name taken apart: "a/b/" → segments ["a", "b"], directory true. */
 export interface FileName {
@@ -14,7 +14,7 @@ export interface FileName {
 /**
  * Checks a decoded request name ("a/b.txt", "a/b/") lexically. Empty, "." and ".." segments,
  * backslashes, NUL and other control characters → 400. Hidden names (a segment starting with
- * ".") → 404 unless `hidden`; temporary upload files → 404 always.
+ * ".") → 404 unless `hidden`; the server's own names (see names.ts) → 404 always.
  */
 export function parseFileName(name: string, hidden: boolean): FileName {
   // eslint-disable-next-line no-control-regex
@@ -23,7 +23,7 @@ export function parseFileName(name: string, hidden: boolean): FileName {
   const segments = name === '' ? [] : (directory ? name.slice(0, -1) : name).split('/');
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..') throw new HttpError(400, 'Invalid file name');
-    if (isTempUploadName(segment) || (!hidden && segment.startsWith('.'))) throw new HttpError(404, 'Not Found');
+    if (!isShownName(segment, hidden)) throw new HttpError(404, 'Not Found');
   }
   return { segments, directory };
 }
@@ -41,7 +41,7 @@ export interface Location {
  * directory's real path; anything else is reported as missing (404), revealing nothing.
  * For a name that does not exist yet, the deepest existing ancestor must pass the same test,
  * so a write through a linked directory can never land outside. A dangling link is refused,
- * and so is a link that leads to a hidden name or a temporary upload file.
+ * and so is a link that leads to a hidden name or one of the server's own names.
  */
 export async function locate(realRoot: string, segments: readonly string[], hidden: boolean): Promise<Location> {
   const lexical = path.join(realRoot, ...segments);
@@ -72,7 +72,7 @@ export function isVisible(realRoot: string, real: string, hidden: boolean): bool
   return real
     .slice(realRoot.length + 1)
     .split(path.sep)
-    .every((segment) => !isTempUploadName(segment) && (hidden || !segment.startsWith('.')));
+    .every((segment) => isShownName(segment, hidden));
 }
 
 export function isInside(realRoot: string, real: string): boolean {

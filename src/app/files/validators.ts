@@ -1,20 +1,27 @@
 import type { Stats } from 'node:fs';
-import type { Request } from '../index.js';
+import type { Request } from '../../index.js';
 
 /**
  * A strong entity tag from inode, size and modification time (µs): any write through the
  * server renames a new inode into place, and an in-place edit changes the size or mtime.
  * A coded variant (e.g. gzip) is weak: its bytes depend on the compressor, not only the file.
  */
-export function entityTag(stats: Stats, coding: string | null = null): string {
-  const id = `${stats.ino.toString(36)}-${stats.size.toString(36)}-${Math.round(stats.mtimeMs * 1000).toString(36)}`;
-  return coding === null ? `"${id}"` : `W/"${id}-${coding}"`;
+export function entityTag(stats: Stats): string {
+  return `"${stats.ino.toString(36)}-${stats.size.toString(36)}-${Math.round(stats.mtimeMs * 1000).toString(36)}"`;
+}
+
+/** The weak tag of a coded variant of the bytes a strong `etag` names: "id" → W/"id-gzip". */
+export function codedTag(etag: string, coding: string): string {
+  return `W/${etag.slice(0, -1)}-${coding}"`;
 }
 
 /** The file's modification time as an HTTP-date (whole seconds). */
 export function lastModified(stats: Stats): string {
   return stats.mtime.toUTCString();
 }
+
+/** What the file server's pure decisions read from a request: its method and headers. */
+export type RequestFacts = Pick<Request, 'method' | 'header'>;
 
 /** What the conditional request headers decide (RFC 9110 §13.2.2). */
 export type Precondition = 'proceed' | 'not-modified' | 'failed';
@@ -29,7 +36,7 @@ export interface Current {
  * Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since in the order
  * RFC 9110 §13.2.2 gives. GET and HEAD get "not-modified" where other methods get "failed".
  */
-export function evaluatePreconditions(req: Request, current: Current | null): Precondition {
+export function evaluatePreconditions(req: RequestFacts, current: Current | null): Precondition {
   const safe = req.method === 'GET' || req.method === 'HEAD';
   const ifMatch = req.header('if-match');
   if (ifMatch !== undefined) {
@@ -52,7 +59,7 @@ export function evaluatePreconditions(req: Request, current: Current | null): Pr
  * If-Range (RFC 9110 §13.1.5): true when the range may be applied — the header is absent, or
  * names the current strong entity tag, or exactly the current Last-Modified date.
  */
-export function ifRangeHolds(req: Request, current: Current): boolean {
+export function ifRangeHolds(req: RequestFacts, current: Current): boolean {
   const value = req.header('if-range');
   if (value === undefined) return true;
   const trimmed = value.trim();

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isTempUploadName, tempUploadName } from './names.js';
 
-const TEMP_PREFIX = '.wirehttp-upload-';
 /** Most upload bytes buffered while the disk catches up. */
 const WRITE_BATCH = 1024 * 1024;
 
@@ -15,7 +14,7 @@ const WRITE_BATCH = 1024 * 1024;
  */
 export async function writeFileAtomic(target: string, source: Readable): Promise<void> {
   const dir = path.dirname(target);
-  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.tmp`);
+  const temp = path.join(dir, tempUploadName());
   const handle = await open(temp, 'wx', 0o644);
   try {
     // Chunks that arrive while a write is in flight are written together (writev), so a
@@ -63,11 +62,6 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** True for the names of temporary upload files, which are never listed or served. */
-export function isTempUploadName(name: string): boolean {
-  return name.startsWith(TEMP_PREFIX) && name.endsWith('.tmp');
 }
 
 /** Removes temporary upload files a crashed or killed server left behind, anywhere under `root`. */

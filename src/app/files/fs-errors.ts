@@ -1,4 +1,4 @@
-import { HttpError } from '../index.js';
+import { HttpError } from '../../index.js';
 
 /** Maps filesystem errors to statuses without revealing any server path; others pass through (500). */
 export function fsError(error: unknown): Error {

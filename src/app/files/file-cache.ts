@@ -1,15 +1,11 @@
 import type { Stats } from 'node:fs';
+import type { FileFacts } from './file-response.js';
 
-/** One file's bytes and response metadata, as read from disk. */
-export interface CachedFile {
+/** One file's bytes and the facts its responses are decided from, as read from disk. */
+export interface CachedFile extends FileFacts {
   body: Buffer;
-  contentType: string;
-  etag: string;
-  lastModified: string;
-  mtimeMs: number;
   /** Identity of the version on disk: a different inode, size or mtime is a different file. */
   ino: number;
-  size: number;
   /** When the name was last resolved and checked against the disk (Date.now()). */
   checkedAt: number;
 }

@@ -1,50 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { Request, Response } from '../index.js';
-import { isTempUploadName } from './atomic-write.js';
+import type { Request, Response } from '../../index.js';
 import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
-import { renderListingPage, type ListingEntry } from './listing-page.js';
-import { isInside, isVisible } from './safe-path.js';
-
-/**
- * The entries of a directory that the server would also serve: temporary upload files never,
- * hidden names only when `hidden`, links only when their real target stays inside the root
- * (and is not hidden itself).
- * Directories first, then by name.
- */
-export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
-  const dirents = await readdir(dir, { withFileTypes: true });
-  const entries = await Promise.all(
-    dirents.map(async (dirent): Promise<ListingEntry | null> => {
-      const name = dirent.name;
-      if (isTempUploadName(name) || (!hidden && name.startsWith('.'))) return null;
-      const full = path.join(dir, name);
-      try {
-        if (dirent.isSymbolicLink()) {
-          const target = await realpath(full);
-          if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
-        }
-        const info = await stat(full);
-        if (info.isDirectory()) return { name, type: 'directory', size: null, mtime: info.mtime.toISOString() };
-        if (info.isFile()) return { name, type: 'file', size: info.size, mtime: info.mtime.toISOString() };
-      } catch {
-        // vanished meanwhile, or a dangling link: not listed
-      }
-      return null;
-    }),
-  );
-  return entries
-    .filter((entry): entry is ListingEntry => entry !== null)
-    .sort((a, b) => (a.type === b.type ? compareNames(a.name, b.name) : a.type === 'directory' ? -1 : 1));
-}
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-function compareNames(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
+import { renderListingPage } from './listing-page.js';
+import type { ListingEntry } from './listing-read.js';
 
 /** Sends a listing as JSON when the client asks for it (Accept), else as the HTML page. */
 export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[]): void {
@@ -68,7 +27,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
 }
 
 /** JSON only when asked for ahead of (or without) HTML, so browsers always get the page. */
-function wantsJson(accept: string | undefined): boolean {
+export function wantsJson(accept: string | undefined): boolean {
   if (accept === undefined) return false;
   const json = accept.indexOf('application/json');
   const html = accept.indexOf('text/html');

@@ -1,0 +1,220 @@
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import type { Request, Response } from '../../index.js';
+import { createCompressor, negotiateEncoding } from './content-coding.js';
+import type { CachedFile, FileCache } from './file-cache.js';
+import { decideFileResponse, mayEncode, type FileFacts, type FileResponse } from './file-response.js';
+import { contentTypeFor } from './media-type.js';
+import type { MultipartLayout } from './ranges.js';
+import { entityTag, lastModified } from './validators.js';
+
+/** Opens without following a final symlink (the path is already resolved) and without blocking on FIFOs. */
+export const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+const READ_CHUNK = 256 * 1024;
+
+/** A stored compressed copy beside the file: name.zst, name.br, name.gz. */
+const SIBLINGS: readonly (readonly [coding: string, suffix: string])[] = [
+  ['zstd', '.zst'],
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
+
+/** Where a small file's bytes may be kept after this response, and since when. */
+export interface CacheSlot {
+  cache: FileCache;
+  /** The request name the file was found under. */
+  key: string;
+  /** The cache's generation when the request began (see FileCache.remember). */
+  generation: number;
+  now: number;
+}
+
+interface Precompressed {
+  handle: FileHandle;
+  stats: Stats;
+  coding: string;
+}
+
+/**
+ * Answers GET or HEAD for a regular file from disk, as `decideFileResponse` decides. Every
+ * body is streamed with backpressure, except a small whole file, which is read into the cache
+ * and sent from memory; `handle` is always closed.
+ */
+export async function serveFile(
+  req: Request,
+  res: Response,
+  name: string,
+  real: string,
+  handle: FileHandle,
+  slot: CacheSlot,
+): Promise<void> {
+  let owned: FileHandle | null = handle;
+  let sibling: Precompressed | null = null;
+  try {
+    const stats = await handle.stat();
+    const facts: FileFacts = {
+      type: contentTypeFor(name),
+      size: stats.size,
+      etag: entityTag(stats),
+      mtimeMs: stats.mtimeMs,
+      lastModified: lastModified(stats),
+    };
+    if (mayEncode(req, facts)) sibling = await findPrecompressed(real, stats, req.header('accept-encoding'));
+    const stored = sibling === null ? null : { coding: sibling.coding, size: sibling.stats.size, etag: entityTag(sibling.stats) };
+    const decision = decideFileResponse(req, facts, stored);
+    setHead(res, decision);
+    const head = req.method === 'HEAD';
+    const body = decision.body;
+    switch (body.kind) {
+      case 'none':
+        return res.end();
+      case 'text':
+        return res.end(body.text);
+      case 'range':
+        if (head) return res.end();
+        owned = null;
+        return await res.send(handle.createReadStream({ start: body.range.start, end: body.range.end, highWaterMark: READ_CHUNK }));
+      case 'multipart':
+        if (head) return res.end();
+        owned = null;
+        return await res.send(multipartBody(handle, body.layout));
+      case 'stored': {
+        if (sibling === null || head || body.copy.size === 0) return res.end();
+        const stream = sibling.handle.createReadStream({ highWaterMark: READ_CHUNK });
+        sibling = null;
+        return await res.send(stream);
+      }
+      case 'compressed': {
+        if (head) {
+          res.write(''); // same head as GET: chunked, no Content-Length
+          return res.end();
+        }
+        owned = null;
+        const compressor = createCompressor(body.coding);
+        pipeline(handle.createReadStream({ highWaterMark: READ_CHUNK }), compressor, () => {});
+        return await res.send(compressor);
+      }
+      case 'whole':
+        if (slot.cache.accepts(stats.size) && !head) {
+          const cached = slot.cache.revalidate(slot.key, stats, slot.now) ?? (await readIntoCache(handle, stats, facts, slot));
+          return sendBytes(res, cached.body);
+        }
+        res.setHeader('Content-Length', stats.size);
+        if (head || stats.size === 0) return res.end();
+        owned = null;
+        await res.send(handle.createReadStream({ highWaterMark: READ_CHUNK }));
+    }
+  } finally {
+    await owned?.close();
+    await sibling?.handle.close();
+  }
+}
+
+/**
+ * Answers GET or HEAD from memory when the decision needs nothing but the file's bytes (the
+ * whole file, or no body at all): the same decision the disk path makes. Returns false, having
+ * sent nothing, when the response needs the disk (ranges, content coding).
+ */
+export function sendCached(req: Request, res: Response, file: CachedFile): false | void | Promise<void> {
+  if (mayEncode(req, file)) return false;
+  const decision = decideFileResponse(req, file, null);
+  if (decision.body.kind === 'whole') {
+    setHead(res, decision);
+    return sendBytes(res, file.body);
+  }
+  if (decision.body.kind !== 'none') return false;
+  setHead(res, decision);
+  res.end();
+}
+
+function setHead(res: Response, decision: FileResponse): void {
+  res.status = decision.status;
+  for (const [name, value] of decision.headers) res.setHeader(name, value);
+}
+
+/** Largest piece of an in-memory body written at once; see `sendBytes`. */
+const MEMORY_CHUNK = 64 * 1024;
+
+/**
+ * Sends an in-memory body. A large one goes out in pieces, one per turn of the event loop
+ * (or after the socket drains): every connection then gets its piece in turn. Written in one
+ * go, the first clients' megabytes filled the socket buffers and the others waited — with 64
+ * clients fetching 1 MiB, the 99th percentile latency was 390 ms instead of 35 ms.
+ */
+async function sendBytes(res: Response, body: Buffer): Promise<void> {
+  if (body.length <= MEMORY_CHUNK) return res.end(body);
+  res.setHeader('Content-Length', body.length);
+  for (let at = 0; at < body.length && !res.closed; at += MEMORY_CHUNK) {
+    if (!res.write(body.subarray(at, at + MEMORY_CHUNK))) await res.drain();
+    else await nextTurn();
+  }
+  if (!res.closed) res.end();
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Reads a small file whole, in one call where the OS allows, and keeps it for later requests.
+ * A file that changes size while being read is served as read but not kept.
+ */
+async function readIntoCache(handle: FileHandle, stats: Stats, facts: FileFacts, slot: CacheSlot): Promise<CachedFile> {
+  const body = Buffer.allocUnsafe(stats.size);
+  let filled = 0;
+  while (filled < body.length) {
+    const { bytesRead } = await handle.read(body, filled, body.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  const entry: CachedFile = {
+    ...facts,
+    body: filled === body.length ? body : body.subarray(0, filled),
+    ino: stats.ino,
+    size: filled,
+    checkedAt: slot.now,
+  };
+  if (filled === stats.size) slot.cache.remember(slot.key, entry, slot.generation);
+  return entry;
+}
+
+/** The parts of a multipart/byteranges body, each range read from the same open file. */
+async function* multipartBody(handle: FileHandle, layout: MultipartLayout): AsyncGenerator<string | Buffer> {
+  try {
+    for (const part of layout.parts) {
+      yield part.head;
+      const { start, end } = part.range;
+      yield* handle.createReadStream({ start, end, autoClose: false, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+    }
+    yield layout.tail;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A compressed copy stored beside the file that the client accepts. It must be a regular file
+ * (not a link) at least as new as the original, so a stale copy is never served.
+ */
+async function findPrecompressed(real: string, stats: Stats, accept: string | undefined): Promise<Precompressed | null> {
+  if (accept === undefined || accept === '') return null;
+  const available: string[] = [];
+  for (const [coding, suffix] of SIBLINGS) {
+    const info = await lstat(real + suffix).catch(() => null);
+    if (info !== null && info.isFile() && info.mtimeMs >= stats.mtimeMs) available.push(coding);
+  }
+  const chosen = negotiateEncoding(accept, available);
+  const sibling = SIBLINGS.find(([coding]) => coding === chosen);
+  if (sibling === undefined) return null;
+  const [coding, suffix] = sibling;
+  const handle = await open(real + suffix, OPEN_FLAGS).catch(() => null);
+  if (handle === null) return null;
+  const siblingStats = await handle.stat();
+  if (!siblingStats.isFile()) {
+    await handle.close();
+    return null;
+  }
+  return { handle, stats: siblingStats, coding };
+}

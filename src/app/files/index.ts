@@ -1,0 +1,7 @@
+/**
+ * The file server's public entry: everything the application and the CLI may use of it.
+ * The rest of this folder is its inside.
+ */
+export { addFileRoutes } from './routes.js';
+export { removeStaleUploads } from './atomic-write.js';
+export { negotiateEncoding } from './content-coding.js';
