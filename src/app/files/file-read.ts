@@ -115,9 +115,9 @@ export async function serveFile(
 /**
  * Answers GET or HEAD from memory when the decision needs nothing but the file's bytes (the
  * whole file, or no body at all): the same decision the disk path makes. Returns false, having
- * sent nothing, when the response needs the disk (ranges, content coding).
+ * sent nothing, when the response needs the disk (ranges, content coding); true when it answered.
  */
-export function sendCached(req: Request, res: Response, file: CachedFile): false | void | Promise<void> {
+export function sendCached(req: Request, res: Response, file: CachedFile): boolean | Promise<void> {
   if (mayEncode(req, file)) return false;
   const decision = decideFileResponse(req, file, null);
   if (decision.body.kind === 'whole') {
@@ -127,6 +127,7 @@ export function sendCached(req: Request, res: Response, file: CachedFile): false
   if (decision.body.kind !== 'none') return false;
   setHead(res, decision);
   res.end();
+  return true;
 }
 
 function setHead(res: Response, decision: FileResponse): void {

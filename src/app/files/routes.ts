@@ -88,6 +88,7 @@ async function get({ root, cache }: FileServer, req: Request, res: Response): Pr
   const hit = cache.fresh(key, now);
   if (hit !== undefined) {
     const sent = sendCached(req, res, hit);
+    if (sent === true) return;
     if (sent !== false) return sent;
   }
   const generation = cache.generation;
