@@ -11,3 +11,14 @@ declare module 'node:buffer' {
 export function latin1(buf: Buffer, start: number, end: number): string {
   return buf.latin1Slice(start, end);
 }
+
+/** The latin-1 text of [start, end), returning `previous` when it holds exactly those bytes. */
+export function reuseOrSlice(buf: Buffer, start: number, end: number, previous: string): string {
+  const length = end - start;
+  if (previous.length === length) {
+    let i = 0;
+    while (i < length && buf[start + i] === previous.charCodeAt(i)) i++;
+    if (i === length) return previous;
+  }
+  return latin1(buf, start, end);
+}

@@ -1,0 +1,70 @@
+import { CR, FIELD_VALUE, HTAB, LF, SP, TOKEN } from './chars.js';
+import { ProtocolError } from './errors.js';
+import { latin1, reuseOrSlice } from './latin1.js';
+
+/**
+ * Parses field lines `name ":" OWS value OWS CRLF` (RFC 9112 §5) in [start, sectionEnd) into
+ * `fields` as name, value, name, value…, names lower-cased. The section scanner has already
+ * checked that every line ends in CRLF. `previousValues` holds the last request's values by
+ * position; an equal value is reused instead of allocated, and the new ones are stored there.
+ */
+export function parseFields(
+  buf: Buffer,
+  start: number,
+  sectionEnd: number,
+  fields: string[],
+  previousValues: string[],
+): void {
+  let p = start;
+  while (p < sectionEnd) {
+    const c = buf[p];
+    if (c === SP || c === HTAB) throw new ProtocolError(400, 'Obsolete line folding');
+    const nameStart = p;
+    while (TOKEN[buf[p]!] === 1) p++;
+    if (p === nameStart) throw new ProtocolError(400, 'Invalid header name');
+    if (buf[p] !== 0x3a /* : */) {
+      const ws = buf[p] === SP || buf[p] === HTAB;
+      throw new ProtocolError(400, ws ? 'Whitespace before colon' : 'Invalid header name');
+    }
+    const nameEnd = p++;
+    while (buf[p] === SP || buf[p] === HTAB) p++;
+    const valueStart = p;
+    // The value runs to the first byte it may not hold; the line is valid only if that is its CRLF.
+    while (FIELD_VALUE[buf[p]!] === 1) p++;
+    if (buf[p] !== CR || buf[p + 1] !== LF) throw new ProtocolError(400, 'Invalid character in header value');
+    const lineEnd = p;
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
+    const index = fields.length >> 1;
+    const value = reuseOrSlice(buf, valueStart, valueEnd, previousValues[index] ?? '');
+    previousValues[index] = value;
+    fields.push(headerName(buf, nameStart, nameEnd), value);
+    p = lineEnd + 2;
+  }
+}
+
+/** Header names common enough to be worth recognising without allocating, grouped by length. */
+const COMMON_NAMES_BY_LENGTH: string[][] = [];
+for (const name of [
+  'host', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'connection', 'content-length',
+  'content-type', 'transfer-encoding', 'expect', 'range', 'if-range', 'if-none-match', 'if-match',
+  'if-modified-since', 'if-unmodified-since', 'cookie', 'referer', 'origin', 'cache-control',
+  'authorization', 'upgrade', 'te', 'forwarded', 'x-forwarded-for', 'pragma',
+]) {
+  (COMMON_NAMES_BY_LENGTH[name.length] ??= []).push(name);
+}
+
+/** The lower-cased header name in [start, end), which holds only token characters. */
+function headerName(buf: Buffer, start: number, end: number): string {
+  const candidates = COMMON_NAMES_BY_LENGTH[end - start];
+  if (candidates !== undefined) {
+    for (const name of candidates) {
+      // OR-ing 0x20 lower-cases letters; the names hold only letters and '-', which no
+      // other token character can turn into.
+      let i = 0;
+      while (i < name.length && (buf[start + i]! | 0x20) === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+  }
+  return latin1(buf, start, end).toLowerCase();
+}
