@@ -1,6 +1,7 @@
 import { CR, LF } from './chars.js';
 import { ProtocolError } from './errors.js';
 import type { ParserLimits } from './limits.js';
+import { overlongRequestLine } from './request-line.js';
 
 /** Which section a scan covers: a request head (request line, then fields) or a trailer section. */
 export const enum Section {
@@ -68,18 +69,18 @@ export class SectionScanner {
       const lf = findLF(buf, from, end);
       if (lf < 0) {
         this.scanned = end - base;
-        this.checkPartial(end - base, isHead);
+        this.checkPartial(buf, base, end - base, isHead);
         return 0;
       }
       // The bytes before this LF get the verdict they would get arriving without it, so that
       // a line both too long and badly ended fails the same way whatever the split.
-      this.checkPartial(lf - base, isHead);
+      this.checkPartial(buf, base, lf - base, isHead);
       if (lf === base || buf[lf - 1] !== CR || lf - 1 < base + this.lineStart) {
         throw new ProtocolError(400, 'Bare LF in request');
       }
       const lineLength = lf - 1 - (base + this.lineStart);
       if (isHead && this.requestLineEnd < 0) {
-        if (lineLength > limits.maxRequestLineBytes) throw new ProtocolError(414, 'Request line too long');
+        if (lineLength > limits.maxRequestLineBytes) throw overlongRequestLine(buf, base, limits.maxRequestLineBytes);
         this.requestLineEnd = lf - 1 - base;
       } else if (lineLength === 0) {
         return lf + 1;
@@ -94,10 +95,10 @@ export class SectionScanner {
   }
 
   /** Checks the limits against the `have` bytes of the section present so far. */
-  private checkPartial(have: number, isHead: boolean): void {
+  private checkPartial(buf: Buffer, base: number, have: number, isHead: boolean): void {
     if (isHead && this.requestLineEnd < 0) {
       const max = this.limits.maxRequestLineBytes;
-      if (have > max + 1) throw new ProtocolError(414, 'Request line too long');
+      if (have > max + 1) throw overlongRequestLine(buf, base, max);
       return;
     }
     // One more byte than a complete line may hold: it can be the CR of the closing empty line.

@@ -19,6 +19,23 @@ export function parseRequestLine(buf: Buffer, start: number, lineEnd: number, pr
   return splitTarget(method, target, parseVersion(buf, targetEnd + 1, lineEnd));
 }
 
+/**
+ * The error for a request line over `maxBytes`, judged from its first `maxBytes / 2 + 1` bytes
+ * (always present when the overflow is found, so the verdict does not depend on how the bytes
+ * were split). 414 says the target is too long, so it is only given when the method token ends
+ * within the first half of the limit: the rest of the line, mostly target, is then the larger
+ * part. A method token filling half the limit is the cause itself (400), as is a line that
+ * does not even start with a token and SP.
+ */
+export function overlongRequestLine(buf: Buffer, start: number, maxBytes: number): ProtocolError {
+  const methodLimit = start + (maxBytes >> 1);
+  let p = start;
+  while (p <= methodLimit && TOKEN[buf[p]!] === 1) p++;
+  if (p > methodLimit) return new ProtocolError(400, 'Method too long');
+  if (p === start || buf[p] !== SP) return new ProtocolError(400, 'Malformed request line');
+  return new ProtocolError(414, 'Request line too long');
+}
+
 /** `HTTP/` DIGIT `.` DIGIT; returns the minor version, 0 or 1. */
 function parseVersion(buf: Buffer, p: number, lineEnd: number): number {
   const wellFormed =

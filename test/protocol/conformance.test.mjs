@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Router, createServer } from '../../dist/index.js';
-import { BODY_LIMIT, CASES } from './conformance-cases.mjs';
+import { BODY_LIMIT, CASES, STRICTNESS } from './conformance-cases.mjs';
 
 const PROBE = 'GET /probe HTTP/1.1\r\nHost: a\r\n\r\n';
 
@@ -114,6 +114,9 @@ describe('conformance cases', () => {
   test(`there are at least 150 cases (${CASES.length})`, () => {
     assert.ok(CASES.length >= 150);
     assert.equal(new Set(CASES.map((c) => c.name)).size, CASES.length, 'case names are unique');
+  });
+  test('every strictness case says what justifies it', () => {
+    for (const c of STRICTNESS) if (c.status >= 400 && c.status !== 414) assert.ok(c.why, c.name);
   });
   for (const c of CASES) test(`${c.status}${c.close ? ' close' : ''}: ${c.name}`, () => runCase(c));
 });
