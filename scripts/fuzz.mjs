@@ -31,6 +31,9 @@ const CORPUS = [
   'DELETE /only-get HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
   '\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\nGET /y HTTP/1.1\r\nHost: a\r\n\r\n',
   'POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\nPOST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+  // A body of 1-byte chunks, which the parser gathers into runs, then chunks around the run limit.
+  `POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nX\r\n'.repeat(60)}0\r\n\r\n`,
+  `PUT /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nX\r\n'.repeat(5)}400\r\n${'y'.repeat(1024)}\r\n${'2\r\nzz\r\n'.repeat(5)}401\r\n${'w'.repeat(1025)}\r\n1\r\nX\r\n0\r\n\r\n`,
 ];
 
 const INTERESTING_BYTES = [0x0d, 0x0a, 0x20, 0x09, 0x00, 0x3a, 0x3b, 0x2c, 0x3d, 0x22, 0x5c, 0x7f, 0xff, 0x80, 0x30, 0x39, 0x61, 0x66, 0x2b, 0x2d];
@@ -38,6 +41,7 @@ const TOKENS = [
   'Transfer-Encoding: chunked\r\n', 'Content-Length: 5\r\n', 'Content-Length: 99999999999999999999\r\n', '\r\n', '\n',
   '\r', ' chunked', ', chunked', 'ffffffffffffffff', '0\r\n\r\n', 'Host: a\r\n', 'Expect: 100-continue\r\n',
   'Connection: close\r\n', 'HTTP/1.0', 'HTTP/2.0', ' HTTP/1.1', '%00', '#', '*', 'CONNECT a:1 ', ';x="y"', ' \t',
+  '1\r\nX\r\n', '1\r\nX\r\n1\r\nY\r\n', 'Content_Length: 5\r\n', 'Content-Type: a\r\n', '\\', '%0a', '%0D', 'Content-Length: 007\r\n',
 ];
 
 /** mulberry32: small, fast, seedable. */

@@ -16,6 +16,21 @@ export const enum ChunkState {
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Chunks up to this size are copied into one piece together with the small chunks that follow
+ * them in the same buffer, instead of each becoming its own Data event. A body of 1-byte chunks
+ * (`1\r\nX\r\n` …) otherwise costs one Buffer view and one event per byte all the way up to the
+ * handler: 100 MiB of it took 8.1 s of parser CPU and 105 million events, against 1.4 s and
+ * 9,600 events with runs (600 MiB of such framing fed to the parser in 64 KiB pieces; 16-byte
+ * chunks: 0.57 s → 0.30 s). Larger chunks stay zero-copy views, as copying them buys nothing.
+ */
+const SMALL_CHUNK = 1024;
+/**
+ * Runs are gathered in slabs of this size, each handed out in disjoint slices and never
+ * rewritten, so a slice stays valid for as long as its consumer keeps it.
+ */
+const SLAB_BYTES = 64 * 1024;
+
 /** Decodes a chunked body. Throws ProtocolError on malformed framing or a body over the limit. */
 export class ChunkedDecoder {
   state: ChunkState = ChunkState.Size;
@@ -26,6 +41,10 @@ export class ChunkedDecoder {
   private remaining = 0;
   /** Body bytes announced so far in this message (for the body size limit). */
   private bodyBytes = 0;
+  private slab: Buffer = EMPTY;
+  private slabUsed = 0;
+  /** Where `smallChunkAt` found its chunk's data. */
+  private dataAt = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -36,9 +55,11 @@ export class ChunkedDecoder {
     this.bodyBytes = 0;
   }
 
-  /** Lets go of the last data (an idle parser holds no body memory). */
+  /** Lets go of the slab and the last data (an idle parser holds no body memory). */
   release(): void {
     this.data = EMPTY;
+    this.slab = EMPTY;
+    this.slabUsed = 0;
   }
 
   /**
@@ -108,12 +129,87 @@ export class ChunkedDecoder {
     const available = end - pos;
     if (available === 0) return pos;
     const remaining = this.remaining;
+    if (remaining <= SMALL_CHUNK && available > remaining) {
+      const next = this.coalesce(buf, pos, end);
+      if (next >= 0) return next;
+    }
     const n = available < remaining ? available : remaining;
     this.data = buf.subarray(pos, pos + n);
     this.remaining = remaining - n;
     if (this.remaining === 0) this.state = ChunkState.DataCrlf;
     return pos + n;
   }
+
+  /**
+   * When the current chunk (data at `pos`) and at least the next one are small and complete in
+   * the buffer, copies the run of such chunks into one slab slice and returns the position after
+   * the last one taken; otherwise returns -1 and consumes nothing. The run stops before anything
+   * else (a large, partial or malformed chunk, or the last chunk), which the general path then
+   * reads, so errors and limits are decided in one place.
+   */
+  private coalesce(buf: Buffer, pos: number, end: number): number {
+    const first = this.remaining;
+    let p = pos + first;
+    if (p + 2 > end || buf[p] !== CR || buf[p + 1] !== LF) return -1;
+    p += 2;
+    let size = this.smallChunkAt(buf, p, end);
+    if (size < 0) return -1;
+    if (this.slab.length - this.slabUsed < 2 * SMALL_CHUNK) {
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const out = this.slab;
+    const start = this.slabUsed;
+    let o = copy(buf, pos, first, out, start);
+    do {
+      if (o + size > out.length) break;
+      o = copy(buf, this.dataAt, size, out, o);
+      this.bodyBytes += size;
+      p = this.dataAt + size + 2;
+      size = this.smallChunkAt(buf, p, end);
+    } while (size > 0);
+    this.slabUsed = o;
+    this.remaining = 0;
+    this.state = ChunkState.Size;
+    this.data = out.subarray(start, o);
+    return p;
+  }
+
+  /**
+   * The size of the chunk at `p` when it is `1*HEXDIG CRLF data CRLF`, complete in the buffer,
+   * at most SMALL_CHUNK, within the line and body limits; otherwise -1. Sets `dataAt`.
+   */
+  private smallChunkAt(buf: Buffer, p: number, end: number): number {
+    let q = p;
+    let size = 0;
+    while (q < end) {
+      const digit = HEX_VALUE[buf[q]!]!;
+      if (digit === 255) break;
+      size = size * 16 + digit;
+      if (size > SMALL_CHUNK) return -1;
+      q++;
+    }
+    if (q === p || size === 0 || q - p >= this.limits.maxChunkLineBytes) return -1;
+    const data = q + 2;
+    const dataEnd = data + size;
+    if (dataEnd + 2 > end || buf[q] !== CR || buf[q + 1] !== LF || buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) {
+      return -1;
+    }
+    if (this.bodyBytes + size > this.limits.maxBodyBytes) return -1;
+    this.dataAt = data;
+    return size;
+  }
+}
+
+/** Copies `n` bytes from `from` at `at` into `to` at `o`; returns `o + n`. */
+function copy(from: Buffer, at: number, n: number, to: Buffer, o: number): number {
+  // For a few bytes a loop beats the native call of Buffer#copy.
+  if (n < 32) {
+    for (let i = 0; i < n; i++) to[o + i] = from[at + i]!;
+  } else {
+    from.copy(to, o, at, at + n);
+  }
+  return o + n;
 }
 
 /**

@@ -14,7 +14,11 @@ export const ParseEvent = {
   NeedData: 0,
   /** A request head is ready in `parser.head`. */
   Head: 1,
-  /** A piece of body is ready in `parser.chunk` (a view into the fed bytes, not a copy). */
+  /**
+   * A piece of body is ready in `parser.chunk`: a view into the fed bytes, or, for a run of
+   * small chunks of a chunked body, their data gathered into one piece. Either stays valid
+   * for as long as the caller keeps it.
+   */
   Data: 2,
   /** The current request is complete; the next call starts parsing the next one. */
   End: 3,
