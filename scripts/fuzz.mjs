@@ -159,7 +159,7 @@ function parserEvents(pieces, limits) {
       body = null;
       if (event === ParseEvent.Head) {
         const h = parser.head;
-        events.push(`head:${h.method} ${h.target} ${h.versionMinor} ${h.contentLength} ${h.chunked} ${h.names}=${h.values}`);
+        events.push(`head:${h.method} ${h.target} ${h.versionMinor} ${h.contentLength} ${h.chunked} ${h.fields.join('|')}`);
       } else if (event === ParseEvent.End) {
         events.push('end');
       } else {
