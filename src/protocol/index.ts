@@ -3,6 +3,7 @@ export { ProtocolError } from './errors.js';
 export { DEFAULT_PARSER_LIMITS, type ParserLimits } from './limits.js';
 export { RequestHead, type TargetForm } from './request-head.js';
 export { ParseEvent, RequestParser } from './request-parser.js';
+export { methodRefusal } from './method-policy.js';
 export {
   BodyFraming,
   CHUNK_TRAILER,

@@ -23,7 +23,7 @@ export interface ServerOptions extends ParserLimits {
   /** Most open connections; further ones get 503 and are closed. */
   maxConnections: number;
   /** Unread request body the server will read and discard to keep a connection alive. */
-  maxDrainBytes: number;
+  maxDiscardBytes: number;
   /** Pipelined bytes buffered while a request is being handled before reading pauses. */
   maxPipelineBufferBytes: number;
   /** Called with errors thrown by handlers (the client gets 500). */
@@ -38,7 +38,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
   keepAliveTimeoutMs: 5_000,
   bodyTimeoutMs: 30_000,
   maxConnections: 20_000,
-  maxDrainBytes: 256 * 1024,
+  maxDiscardBytes: 256 * 1024,
   maxPipelineBufferBytes: 64 * 1024,
   onError: (error) => {
     console.error('wirehttp: handler error:', error instanceof Error ? (error.stack ?? error.message) : error);

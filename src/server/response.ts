@@ -27,7 +27,7 @@ export interface ResponseSink {
   readonly announceKeepAlive: boolean;
   /** The socket is gone; writes are dropped. */
   readonly gone: boolean;
-  responseComplete(closeConnection: boolean): void;
+  responseComplete(closeAfterResponse: boolean): void;
   /** Tears the connection down: used when a body cannot be completed as framed. */
   abort(reason: Error): void;
 }
@@ -84,7 +84,7 @@ export class Response {
   /** Header lines as name, value, name, value…: one small array per response. */
   private readonly fields: string[] = [];
   private declaredLength = -1;
-  private wantsClose = false;
+  private closeAfterResponse = false;
   private framing: BodyFraming = BodyFraming.Length;
   private written = 0;
 
@@ -149,7 +149,7 @@ export class Response {
       return null;
     }
     if (key === 'connection' && value.toLowerCase() === 'close') {
-      this.wantsClose = true;
+      this.closeAfterResponse = true;
       return null;
     }
     throw new TypeError(`The server sets ${name} itself`);
@@ -167,7 +167,7 @@ export class Response {
 
   /** Asks for the connection to be closed after this response. */
   closeConnection(): this {
-    this.wantsClose = true;
+    this.closeAfterResponse = true;
     return this;
   }
 
@@ -219,7 +219,7 @@ export class Response {
       }
     }
     this.ended = true;
-    this.sink.responseComplete(this.wantsClose);
+    this.sink.responseComplete(this.closeAfterResponse);
   }
 
   /**
@@ -301,7 +301,7 @@ export class Response {
     else if (this.sink.peerIsHttp11) this.framing = BodyFraming.Chunked;
     else {
       this.framing = BodyFraming.Close;
-      this.wantsClose = true;
+      this.closeAfterResponse = true;
     }
     if (this.isHeadRequest && this.framing === BodyFraming.Chunked) this.framing = BodyFraming.None;
     this.sink.write(this.serializeHead(this.declaredLength));
@@ -314,13 +314,13 @@ export class Response {
       this.sink.abort(new Error('Body is shorter than the Content-Length set'));
       return;
     }
-    this.sink.responseComplete(this.wantsClose);
+    this.sink.responseComplete(this.closeAfterResponse);
   }
 
   private serializeHead(contentLength: number): string {
     this.headersOut = true;
-    const close = this.wantsClose || this.sink.closeAfterResponse || this.framing === BodyFraming.Close;
-    if (close) this.wantsClose = true;
+    const close = this.closeAfterResponse || this.sink.closeAfterResponse || this.framing === BodyFraming.Close;
+    if (close) this.closeAfterResponse = true;
     return serializeResponseHead(
       this.status,
       this.fields,

@@ -2,7 +2,8 @@ import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { CoarseClock } from './clock.js';
-import { Connection, type ConnectionContext } from './connection.js';
+import { Connection } from './connection.js';
+import type { ConnectionContext } from './context.js';
 import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
@@ -36,7 +37,7 @@ export class HttpServer {
   private sweeper: NodeJS.Timeout | null = null;
   private closing = false;
   private readonly clock: CoarseClock;
-  private readonly context: ConnectionContext;
+  private readonly context: ConnectionContext<Connection>;
 
   constructor(
     handler: Handler,
@@ -94,7 +95,9 @@ export class HttpServer {
   }
 
   private bind(port: number, host: string, tlsOptions: ListenOptions['tls']): Promise<ListeningAddress> {
-    const onSocket = (socket: net.Socket): void => this.accept(socket);
+    const onSocket = (socket: net.Socket): void => {
+      this.accept(socket);
+    };
     // A TLS handshake is part of receiving the request head: same deadline (Node's default is 120 s).
     const listener =
       tlsOptions === undefined
@@ -108,7 +111,9 @@ export class HttpServer {
   /** Listens with an already-built net or tls server whose connections come to `accept`. */
   private listenOn(listener: net.Server, port: number, host: string): Promise<ListeningAddress> {
     return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
+      const onError = (error: Error): void => {
+        reject(error);
+      };
       listener.once('error', onError);
       listener.listen({ port, host, ipv6Only: host === '::1' }, () => {
         listener.off('error', onError);
@@ -136,14 +141,16 @@ export class HttpServer {
 
   private startSweeper(): void {
     if (this.sweeper !== null) return;
-    this.sweeper = setInterval(() => this.sweep(), this.clock.resolutionMs);
+    this.sweeper = setInterval(() => {
+      this.sweep();
+    }, this.clock.resolutionMs);
     this.sweeper.unref();
   }
 
   /** One timer for all connections instead of one per connection per request. */
   private sweep(): void {
     const now = this.clock.tick();
-    for (const connection of this.connections) if (connection.deadline <= now) connection.expire();
+    for (const connection of this.connections) if (connection.timer.at <= now) connection.expire();
   }
 
   /**
@@ -156,7 +163,7 @@ export class HttpServer {
       this.listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
     );
     this.listeners.length = 0;
-    for (const connection of this.connections) connection.drain();
+    for (const connection of this.connections) connection.shutDown();
     const deadline = Date.now() + graceMs;
     while (this.connections.size > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));

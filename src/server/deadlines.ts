@@ -1,0 +1,92 @@
+import type { CoarseClock } from './clock.js';
+import type { ServerOptions } from './config.js';
+import type { Output } from './output.js';
+
+/**
+ * Why a connection's deadline exists; decides what happens when it passes. A connection has
+ * one deadline at a time (a number the server's sweeper compares with its coarse clock, so
+ * the request path sets no timer and reads no clock of its own). Each kind replaces the one
+ * before it:
+ *
+ * - Headers (`headersTimeoutMs`): from a connection's start, or from the first byte after an
+ *   idle period, until a head is parsed. Expiry: 408 if some of a head arrived, then close.
+ *   While a pipelined request waits behind a response the client is still reading (output
+ *   backlog), expiry is postponed as long as that output keeps moving: the request is
+ *   waiting on us, not late.
+ * - Body (`bodyTimeoutMs`): runs while body bytes are expected, restarted by each chunk, so
+ *   it bounds a stall, not the body's total time. It is off (None) while the client waits
+ *   for 100 Continue and while our own handler is slow to consume: the client is not at
+ *   fault then. Expiry: the handler's body fails with 408, the client gets 408 if no
+ *   response head has gone out, and the connection closes.
+ * - Idle (`keepAliveTimeoutMs`): between exchanges. Expiry: silent close; postponed while
+ *   the last response is still flowing to a client that reads it.
+ * - Linger (`LINGER_MS`): after we closed our side, we keep reading and dropping leftovers
+ *   so the peer's unread request bytes do not make the kernel reset the connection before
+ *   our last response is read. Expiry: destroy. Postponed like Idle.
+ * - None: the handler is producing a response; a slow handler is never timed out here.
+ */
+export const enum Deadline {
+  None,
+  Headers,
+  Idle,
+  Body,
+  Linger,
+}
+
+export const LINGER_MS = 2_000;
+
+/** How long a deadline of `kind` lasts. */
+export function durationOf(kind: Deadline, options: ServerOptions): number {
+  switch (kind) {
+    case Deadline.Headers:
+      return options.headersTimeoutMs;
+    case Deadline.Idle:
+      return options.keepAliveTimeoutMs;
+    case Deadline.Body:
+      return options.bodyTimeoutMs;
+    case Deadline.Linger:
+      return LINGER_MS;
+    case Deadline.None:
+      return Infinity;
+  }
+}
+
+/** What expiry does to a connection. */
+export interface Expirable {
+  headTimedOut(): void;
+  bodyTimedOut(): void;
+  endConnection(): void;
+  destroy(): void;
+}
+
+/** Acts on a passed deadline (see the list above). */
+export function expire(timer: DeadlineTimer, connection: Expirable, output: Output, backlogged: boolean): void {
+  const kind = timer.kind;
+  const waitsOnOutput = kind === Deadline.Idle || kind === Deadline.Linger || (kind === Deadline.Headers && backlogged);
+  if (waitsOnOutput && output.progressed()) {
+    timer.set(kind);
+    return;
+  }
+  if (kind === Deadline.Headers) connection.headTimedOut();
+  else if (kind === Deadline.Body) connection.bodyTimedOut();
+  else if (kind === Deadline.Idle) connection.endConnection();
+  else if (kind === Deadline.Linger) connection.destroy();
+}
+
+/** A connection's one deadline: its kind and when it passes. */
+export class DeadlineTimer {
+  kind = Deadline.Headers;
+  at: number;
+
+  constructor(
+    private readonly clock: CoarseClock,
+    private readonly options: ServerOptions,
+  ) {
+    this.at = clock.deadlineAfter(options.headersTimeoutMs);
+  }
+
+  set(kind: Deadline): void {
+    this.kind = kind;
+    this.at = kind === Deadline.None ? Infinity : this.clock.deadlineAfter(durationOf(kind, this.options));
+  }
+}

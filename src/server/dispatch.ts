@@ -1,0 +1,48 @@
+import { HttpError } from '../protocol/http-error.js';
+import type { Handler } from './handler.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
+
+/**
+ * Running a handler, and how an error it throws (or rejects with) becomes a response. Only
+ * an `HttpError` (e.g. `BodyTooLargeError`) chooses its answer: its status and message;
+ * anything else is a bug in the handler: 500, reported to `onError`, and its message stays
+ * on the server. Once the response head is out the status cannot
+ * change, so the connection is torn down instead (the client sees a short body).
+ */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly message: string;
+}
+
+const INTERNAL: ErrorAnswer = { status: 500, message: 'Internal Server Error' };
+
+export function answerFor(error: unknown): ErrorAnswer {
+  if (!(error instanceof HttpError) || error.status === 500) return INTERNAL;
+  return { status: error.status, message: error.message };
+}
+
+/** The error to tear a connection down with when a response already under way fails. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export interface HandlerFailure {
+  handlerFailed(res: Response, error: unknown): void;
+}
+
+/** Calls the handler; a throw or a rejection goes to `onFailure` (a closure only for async handlers). */
+export function dispatch(handler: Handler, req: Request, res: Response, onFailure: HandlerFailure): void {
+  let result: void | Promise<void>;
+  try {
+    result = handler(req, res);
+  } catch (error) {
+    onFailure.handlerFailed(res, error);
+    return;
+  }
+  if (result !== undefined && typeof result.then === 'function') {
+    result.then(undefined, (error: unknown) => {
+      onFailure.handlerFailed(res, error);
+    });
+  }
+}
