@@ -103,3 +103,12 @@ export function otherProcessesCpuMicros(excludedRoot = process.pid) {
   }
   return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
+
+/**
+ * CPU time of this process's children that have exited and been waited for (cutime + cstime of
+ * /proc/self/stat): across one wrk or load-client run, the load generator's CPU time.
+ */
+export function exitedChildrenCpuMicros() {
+  const fields = statFields('self');
+  return fields === null ? NaN : ((Number(fields[13]) + Number(fields[14])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}

@@ -1,13 +1,17 @@
 // The node:http reference server: the same work as wirehttp's CLI for the benchmarked routes.
-// Usage: node bench/reference-node-http.mjs PORT DIRECTORY
+// Usage: node bench/reference-node-http.mjs PORT DIRECTORY [durable]
+// Uploads stream straight into the file; with `durable` they do what the CLI's uploads do: a
+// temporary file beside the target, fsync, rename over the target, fsync of the directory.
 // With BENCH_COUNT_REQUESTS=1 it counts requests and prints the count to stderr on SIGTERM.
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 
 const port = Number(process.argv[2]);
 const directory = process.argv[3];
+const durable = process.argv[4] === 'durable';
 const countRequests = process.env.BENCH_COUNT_REQUESTS === '1';
 let requests = 0;
 
@@ -33,6 +37,29 @@ function storeFile(req, res, file) {
   out.on('error', () => fail(res, 500, 'Internal Server Error'));
 }
 
+async function storeFileDurably(req, res, file) {
+  const temp = path.join(path.dirname(file), `.upload-${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    // `flush: true` fsyncs the file before the stream closes it. Not stream.pipeline: it would
+    // wait for the request's 'close', which comes only after the response.
+    await new Promise((resolve, reject) => {
+      const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+      req.once('error', reject);
+      out.once('error', reject);
+      out.once('close', resolve);
+      req.pipe(out);
+    });
+    await rename(temp, file);
+    const dir = await open(path.dirname(file), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    await unlink(temp).catch(() => {});
+    return fail(res, 500, 'Internal Server Error');
+  }
+  res.writeHead(201, { 'Content-Length': 0 });
+  res.end();
+}
+
 const server = http.createServer((req, res) => {
   if (countRequests) requests++;
   const url = req.url ?? '/';
@@ -47,7 +74,7 @@ const server = http.createServer((req, res) => {
     if (name.includes('/') || name.startsWith('.')) return fail(res, 404, 'Not Found');
     const file = path.join(directory, name);
     if (req.method === 'GET') return void serveFile(res, file);
-    if (req.method === 'POST') return storeFile(req, res, file);
+    if (req.method === 'POST') return durable ? void storeFileDurably(req, res, file) : storeFile(req, res, file);
   }
   fail(res, 404, 'Not Found');
 });

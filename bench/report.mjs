@@ -1,12 +1,21 @@
 // Renders aggregated results as Markdown tables: printed, saved, and pasted into BENCHMARKS.md.
-import { ERROR_KINDS } from './results.mjs';
+import { ERROR_KINDS, subjectOf } from './results.mjs';
+import { SERVERS } from './servers.mjs';
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const micros = (value) =>
   Number.isFinite(value) ? (value >= 10_000 ? `${(value / 1000).toFixed(1)} ms` : `${Math.round(value)} µs`) : '–';
+/** A paired ratio as "median [min–max]" (the spread over rounds; a single round shows alone). */
+const ratio = (r, digits = 2) => {
+  if (r === null || r === undefined || r.n === 0) return '–';
+  if (r.n === 1 || r.min === r.max) return fixed(r.median, digits);
+  return `${fixed(r.median, digits)} [${fixed(r.min, digits)}–${fixed(r.max, digits)}]`;
+};
+const label = (id) => SERVERS[id]?.label ?? id;
 
-function formatErrors(errors) {
+function formatErrors(errors, unfinished = 0) {
   const parts = ERROR_KINDS.filter((kind) => errors[kind] > 0).map((kind) => `${kind} ${errors[kind]}`);
+  if (unfinished > 0) parts.push(`unfinished ${unfinished}`);
   return parts.length === 0 ? '0' : parts.join(', ');
 }
 
@@ -16,29 +25,106 @@ function markdownTable(header, rows) {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** One row per load scenario and server. */
-function loadTable(load) {
-  const header = ['scenario', 'server', 'req/s', 'p50', 'p99', 'CPU µs/req', 'CPU vs node:http', 'target', 'verdict', 'peak RSS MiB', 'errors', 'other processes'];
+/** One row per load scenario: the subject's paired ratios beside the floor's, and separate verdicts. */
+function verdictTable(load) {
+  const header = [
+    'scenario',
+    'reference',
+    'measured',
+    'CPU ÷ ref',
+    'floor CPU ÷ ref',
+    'µs above floor',
+    'CPU target',
+    'CPU',
+    'req/s ÷ ref',
+    'req/s',
+    'p99 ÷ ref',
+    'p99',
+    'errors',
+    'CPU-bound (measured / ref)',
+  ];
   const rows = [];
-  for (const { scenario, servers, judgement } of load) {
-    for (const [id, summary] of Object.entries(servers)) {
-      const isWirehttp = id === 'wirehttp';
+  for (const { scenario, reference, servers, ratios, verdicts } of load) {
+    const subject = subjectOf(scenario);
+    const r = ratios[subject];
+    if (r === undefined || verdicts === null) {
+      rows.push([scenario.id, label(reference), label(subject), '–', ratio(ratios.floor?.cpu), '–', '', 'not measured', '', '', '', '', '', '']);
+      continue;
+    }
+    rows.push([
+      scenario.id,
+      label(reference),
+      label(subject),
+      ratio(r.cpu),
+      ratio(ratios.floor?.cpu),
+      r.microsAboveFloor === null ? '–' : fixed(r.microsAboveFloor.median, scenario.kind === 'wrk' ? 1 : 0),
+      scenario.cpuRatioTarget === undefined ? '' : `≤ ${scenario.cpuRatioTarget}`,
+      verdicts.cpu,
+      ratio(r.requestsPerSecond),
+      verdicts.requestsPerSecond,
+      ratio(r.p99),
+      verdicts.p99,
+      verdicts.errors,
+      `${servers[subject].bound} / ${servers[reference]?.bound ?? '–'}`,
+    ]);
+  }
+  return markdownTable(header, rows);
+}
+
+/** One row per load scenario and server: medians of the absolute values, and paired ratios. */
+function loadTable(load) {
+  const header = [
+    'scenario',
+    'server',
+    'req/s',
+    'p50',
+    'p99',
+    'CPU µs/req',
+    'CPU µs/MiB',
+    'CPU ÷ ref',
+    'CPU ÷ floor',
+    'server CPU %',
+    'load gen. CPU %',
+    'CPU-bound',
+    'peak RSS MiB',
+    'errors',
+    'other processes',
+  ];
+  const rows = [];
+  for (const { scenario, servers, ratios } of load) {
+    for (const [id, s] of Object.entries(servers)) {
       rows.push([
         scenario.id,
-        summary.note ? `${summary.label} (${summary.note})` : summary.label,
-        fixed(summary.requestsPerSecond, 0),
-        micros(summary.p50Micros),
-        micros(summary.p99Micros),
-        fixed(summary.cpuMicrosPerRequest, 1),
-        fixed(summary.cpuMicrosPerRequest / servers['node-http'].cpuMicrosPerRequest, 2),
-        isWirehttp ? `≤ ${scenario.cpuRatioTarget}` : '',
-        isWirehttp ? judgement.verdict : '',
-        fixed(summary.peakRssKib / 1024, 1),
-        formatErrors(summary.errors),
-        `${fixed(summary.otherLoadPercent, 0)} %`,
+        s.note ? `${s.label} (${s.note})` : s.label,
+        fixed(s.requestsPerSecond, 0),
+        micros(s.p50Micros),
+        micros(s.p99Micros),
+        fixed(s.cpuMicrosPerRequest, 1),
+        fixed(s.cpuMicrosPerMiB, 0),
+        ratio(ratios[id]?.cpu),
+        ratio(ratios[id]?.overFloor),
+        fixed(s.serverBusyPercent, 0),
+        fixed(s.clientBusyPercent, 0),
+        s.bound,
+        fixed(s.peakRssKib / 1024, 1),
+        formatErrors(s.errors, s.unfinished),
+        `${fixed(s.otherLoadPercent, 0)} %`,
       ]);
     }
   }
+  return markdownTable(header, rows);
+}
+
+function chunkTable(chunks) {
+  const header = ['server', 'CPU µs/MiB, 64 KiB chunks', '16-byte chunks', '÷ 64 KiB', '1-byte chunks', '÷ 64 KiB'];
+  const rows = chunks.map((row) => [
+    row.label,
+    fixed(row.perMiB64k, 0),
+    fixed(row.sixteen?.perMiB, 0),
+    ratio(row.sixteen?.ratio, 1),
+    fixed(row.one?.perMiB, 0),
+    ratio(row.one?.ratio, 1),
+  ]);
   return markdownTable(header, rows);
 }
 
@@ -81,20 +167,28 @@ function countTable(countCheck) {
 function headline(machine, options) {
   const references = [machine.nginx, machine.bun].filter(Boolean).join(', ');
   return (
-    `wirehttp ${machine.wirehttp}; ${options.rounds} round(s) × ${options.seconds} s per scenario and server, medians; ` +
-    `${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.wrk}${references ? `, ${references}` : ''}`
+    `wirehttp ${machine.wirehttp}; ${options.rounds} round(s) × ${options.seconds} s per scenario and server; ` +
+    `${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.wrk}${references ? `, ${references}` : ''}.\n` +
+    'Ratios are medians of per-round paired ratios against the scenario\'s reference, [min–max] over rounds; ' +
+    'absolute values are medians over rounds.'
   );
 }
 
 /** The whole report as Markdown. */
-export function renderReport({ machine, options, load, idle, workers, countCheck, skipped }) {
+export function renderReport({ machine, options, load, idle, workers, chunks, countCheck, skipped }) {
   const sections = [headline(machine, options)];
-  if (load.length > 0) sections.push(loadTable(load));
+  if (load.length > 0) {
+    sections.push(`Verdicts (each on its own: CPU, req/s, p99, errors):\n\n${verdictTable(load)}`);
+    sections.push(`Every server:\n\n${loadTable(load)}`);
+  }
+  if (chunks !== null && chunks !== undefined) {
+    sections.push(`The same 256 KiB body in smaller chunks (CPU per MiB of body, paired ratio to 64 KiB chunks):\n\n${chunkTable(chunks)}`);
+  }
   if (idle) {
     sections.push(`Idle connections (${options.idleConnections} opened; RSS 300 ms after the last response):\n\n${idleTable(idle)}`);
   }
   if (workers) sections.push(`Two cores (server and wrk unpinned, wrk -t2):\n\n${workersTable(workers)}`);
   if (countCheck) sections.push(`Request counts (server side vs wrk):\n\n${countTable(countCheck)}`);
-  if (skipped.length > 0) sections.push(`Skipped: ${skipped.join('; ')}`);
+  if (skipped.length > 0) sections.push(`Skipped:\n\n${skipped.map((line) => `- ${line}`).join('\n')}`);
   return `${sections.join('\n\n')}\n`;
 }

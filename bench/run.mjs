@@ -1,5 +1,6 @@
-// `npm run bench`: measures wirehttp against node:http (and nginx / Bun.serve when installed).
-// Servers run on CPU 1, wrk, the harness and the idle-connection client on CPU 0; servers
+// `npm run bench`: measures wirehttp against node:http and a floor server (and nginx / Bun.serve
+// when installed, and a Hono app on @hono/node-server and on wirehttp's serve()).
+// Servers run on CPU 1, wrk, the harness and the other load clients on CPU 0; servers
 // alternate within each round. See BENCHMARKS.md, or `npm run bench -- --help` for the options.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ if (process.env.WIREHTTP_BENCH_LAUNCHED !== '1') {
   process.exit(child.status ?? 1);
 }
 
-if (!options.servers.includes('wirehttp')) {
+if (options.unavailable.some((entry) => entry.id === 'wirehttp')) {
   log('bench: no wirehttp build to measure: run `npm run build` (or set BENCH_CLI)');
   process.exit(2);
 }
@@ -57,14 +58,18 @@ const rotated = (items, round) => items.map((_, i) => items[(i + round) % items.
 /** Runs every round; returns scenario id -> (server id or worker count) -> per-round results. */
 async function measureAll(dir, allowed, withWorkers) {
   const runs = new Map();
-  const record = (scenarioId, key, run) => {
+  // Each run keeps its round, so that ratios are taken between runs of the same round.
+  const record = (scenarioId, key, round, run) => {
     if (!runs.has(scenarioId)) runs.set(scenarioId, new Map());
     const byKey = runs.get(scenarioId);
     if (!byKey.has(key)) byKey.set(key, []);
-    byKey.get(key).push(run);
+    byKey.get(key).push({ round, ...run });
   };
   const loadLine = (run) =>
-    `${Math.round(run.requestsPerSecond)} req/s, ${run.cpuMicrosPerRequest.toFixed(1)} µs/req, p99 ${run.p99Micros} µs, other processes ${run.otherLoadPercent.toFixed(0)} %`;
+    `${Math.round(run.requestsPerSecond)} req/s, ${run.cpuMicrosPerRequest.toFixed(1)} µs/req` +
+    `${Number.isFinite(run.cpuMicrosPerMiB) ? ` (${Math.round(run.cpuMicrosPerMiB)} µs/MiB)` : ''}, p99 ${run.p99Micros} µs, ` +
+    `server CPU ${run.serverBusyPercent.toFixed(0)} %, load generator ${run.clientBusyPercent.toFixed(0)} %, ` +
+    `other processes ${run.otherLoadPercent.toFixed(0)} %${run.unfinished > 0 ? `, ${run.unfinished} uploads cut off` : ''}`;
   for (let round = 0; round < options.rounds; round++) {
     for (const scenario of options.scenarios) {
       const prefix = `round ${round + 1} ${scenario.id}`;
@@ -74,19 +79,19 @@ async function measureAll(dir, allowed, withWorkers) {
           const placement = { cpus: '0,1', clientCpus: '0,1', threads: 2, extraArgs: ['--workers', count] };
           const run = await measureLoad(scenario, 'wirehttp', dir, options, placement);
           log(`${prefix} --workers ${count}: ${loadLine(run)}`);
-          record(scenario.id, count, run);
+          record(scenario.id, count, round, run);
         }
         continue;
       }
       for (const id of rotated(options.servers, round).filter((server) => allowed.get(server).includes(scenario.id))) {
         if (scenario.kind === 'idle') {
-          const run = await measureIdle(id, dir, options);
+          const run = await measureIdle(scenario, id, dir, options);
           log(`${prefix} ${SERVERS[id].label}: ${run.open} held, ${run.kibPerConnection.toFixed(2)} KiB/connection`);
-          record(scenario.id, id, run);
+          record(scenario.id, id, round, run);
         } else {
           const run = await measureLoad(scenario, id, dir, options);
           log(`${prefix} ${SERVERS[id].label}: ${loadLine(run)}`);
-          record(scenario.id, id, run);
+          record(scenario.id, id, round, run);
         }
       }
     }
@@ -104,18 +109,23 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, stopNow);
   const { rounds, seconds, scenarios, servers } = options;
+  for (const { id, reason } of options.unavailable) log(`bench: ${SERVERS[id].label} is skipped: ${reason}`);
   log(`bench: ${rounds} round(s) × ${seconds} s; scenarios ${scenarios.map((s) => s.id).join(', ')}; servers ${servers.join(', ')}`);
   try {
     const allowed = await verifyAll(servers, scenarios, dir, log);
     log('verify: every server gives the expected answers in the scenarios it runs');
     const countCheck = options.checkCounts ? await checkRequestCounts(dir, seconds) : null;
     const withWorkers = workersFlagSupported();
-    const skipped = [];
+    const skipped = options.unavailable.map(({ id, reason }) => {
+      const where = scenarios.filter((s) => SERVERS[id].runs(s)).map((s) => s.id);
+      return `${SERVERS[id].label} in ${where.join(', ')}: ${reason}`;
+    });
     if (scenarios.some((s) => s.kind === 'workers') && !withWorkers) skipped.push('workers: the CLI has no --workers flag');
     for (const id of servers) {
-      const wrong = scenarios.filter((s) => s.kind !== 'workers' && !allowed.get(id).includes(s.id)).map((s) => s.id);
+      const wrong = scenarios.filter((s) => s.kind !== 'workers' && SERVERS[id].runs(s) && !allowed.get(id).includes(s.id)).map((s) => s.id);
       if (wrong.length > 0) skipped.push(`${SERVERS[id].label} in ${wrong.join(', ')} (wrong answers, see the verify lines)`);
     }
+    for (const line of skipped) log(`skipped: ${line}`);
     const runs = await measureAll(dir, allowed, withWorkers);
     const report = {
       startedAt,

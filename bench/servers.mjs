@@ -4,12 +4,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { processTree } from './proc-stats.mjs';
+import { isUpload } from './scenarios.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** The wirehttp CLI under test: this checkout's build, or another build via BENCH_CLI. */
 export const CLI = path.resolve(process.env.BENCH_CLI ?? path.join(BENCH_DIR, '..', 'dist', 'cli.js'));
+/** The library entry of the same build, for the fetch-handler (Hono) scenario. */
+const LIBRARY = path.join(path.dirname(CLI), 'index.js');
 
 function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).status === 0;
@@ -43,13 +46,46 @@ function nginxConfig(port, dir) {
 }
 
 /**
- * The servers, in table order. `command` returns argv (and an optional cleanup);
- * `uploadMethod` is the method the server stores a request body with.
+ * The floor server's answer to `scenario`, written once to a file in `dir`: the same status and
+ * body bytes the other servers give. Returns [response file, head ends per request, body bytes].
+ */
+function floorResponse(dir, scenario) {
+  const responses = path.join(dir, '.floor-responses');
+  mkdirSync(responses, { recursive: true });
+  const file = path.join(responses, `${scenario.id}.http`);
+  let head = 'HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n';
+  let body = Buffer.alloc(0);
+  if (!isUpload(scenario)) {
+    const isFile = scenario.path.startsWith('/files/');
+    body = isFile ? readFileSync(path.join(dir, scenario.path.slice('/files/'.length))) : Buffer.from('hello');
+    const type = isFile ? 'application/octet-stream' : 'text/plain';
+    head = `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`;
+  }
+  if (!existsSync(file)) writeFileSync(file, Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  return scenario.kind === 'chunked' ? [file, 2, 0] : [file, 1, scenario.kind === 'upload' ? scenario.bodyBytes : 0];
+}
+
+/** True when the build's library entry exports `serve` (checked in a child: importing it here would load it for good). */
+function libraryExportsServe() {
+  const probe = `import(${JSON.stringify(pathToFileURL(LIBRARY).href)}).then((m) => process.exit(typeof m.serve === 'function' ? 0 : 1), () => process.exit(1))`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', probe]).status === 0;
+}
+
+const honoInstalled = () => existsSync(path.join(BENCH_DIR, '..', 'node_modules', 'hono')) && existsSync(path.join(BENCH_DIR, '..', 'node_modules', '@hono', 'node-server'));
+const plainScenario = (scenario) => scenario.app !== 'hono';
+
+/**
+ * The servers, in table order. `command(port, dir, extraArgs, scenario)` returns argv (and an
+ * optional cleanup); `runs(scenario)` says which scenarios a server takes part in;
+ * `uploadMethod` is the method the server stores a request body with; `stores: false` marks
+ * a server that reads upload bodies without storing them; `unavailable()` says why a server
+ * cannot run (null when it can).
  */
 export const SERVERS = {
   wirehttp: {
     label: 'wirehttp',
-    available: () => existsSync(CLI),
+    unavailable: () => (existsSync(CLI) ? null : `no wirehttp build at ${CLI}`),
+    runs: plainScenario,
     command: (port, dir, extraArgs = []) => {
       quietArgs ??= wirehttpQuietArgs();
       return { argv: [process.execPath, CLI, '--port', String(port), '--directory', dir, ...quietArgs, ...extraArgs] };
@@ -58,15 +94,38 @@ export const SERVERS = {
   },
   'node-http': {
     label: 'node:http',
-    available: () => true,
+    unavailable: () => null,
+    runs: plainScenario,
     command: (port, dir) => ({
       argv: [process.execPath, path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir],
     }),
     uploadMethod: 'POST',
   },
+  'node-http-durable': {
+    label: 'node:http durable',
+    unavailable: () => null,
+    runs: isUpload,
+    command: (port, dir) => ({
+      argv: [process.execPath, path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir, 'durable'],
+    }),
+    uploadMethod: 'POST',
+  },
+  floor: {
+    label: 'floor',
+    unavailable: () => null,
+    runs: (scenario) => plainScenario(scenario) && scenario.kind !== 'workers',
+    perScenario: true,
+    command: (port, dir, extraArgs, scenario) => {
+      const [file, perRequest, bodyBytes] = floorResponse(dir, scenario);
+      return { argv: [process.execPath, path.join(BENCH_DIR, 'reference-floor.mjs'), String(port), file, String(perRequest), String(bodyBytes)] };
+    },
+    uploadMethod: 'POST',
+    stores: false,
+  },
   nginx: {
     label: 'nginx',
-    available: () => onPath('nginx'),
+    unavailable: () => (onPath('nginx') ? null : 'nginx is not installed'),
+    runs: plainScenario,
     command: (port, dir) => {
       const prefix = nginxConfig(port, dir);
       return {
@@ -78,8 +137,28 @@ export const SERVERS = {
   },
   bun: {
     label: 'Bun.serve',
-    available: () => onPath('bun'),
+    unavailable: () => (onPath('bun') ? null : 'bun is not installed'),
+    runs: plainScenario,
     command: (port, dir) => ({ argv: ['bun', path.join(BENCH_DIR, 'reference-bun.mjs'), String(port), dir] }),
+    uploadMethod: 'POST',
+  },
+  'hono-node': {
+    label: 'Hono on @hono/node-server',
+    unavailable: () => (honoInstalled() ? null : 'hono and @hono/node-server are not installed (npm ci)'),
+    runs: (scenario) => scenario.app === 'hono',
+    command: (port, dir) => ({ argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'node'] }),
+    uploadMethod: 'POST',
+  },
+  'hono-wirehttp': {
+    label: 'Hono on wirehttp serve()',
+    unavailable: () => {
+      if (!honoInstalled()) return 'hono and @hono/node-server are not installed (npm ci)';
+      return libraryExportsServe() ? null : `this wirehttp build (${LIBRARY}) does not export serve(), the fetch-handler adapter`;
+    },
+    runs: (scenario) => scenario.app === 'hono',
+    command: (port, dir) => ({
+      argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'wirehttp', LIBRARY],
+    }),
     uploadMethod: 'POST',
   },
 };
@@ -126,10 +205,10 @@ function canConnect(port) {
  * Starts server `id` on a free port, pinned with `taskset -c cpus`; resolves once it accepts
  * connections. taskset execs the server, so the returned pid is the server process itself.
  */
-export async function startServer(id, dir, { cpus = '1', extraArgs = [], env = {} } = {}) {
+export async function startServer(id, dir, { cpus = '1', extraArgs = [], env = {}, scenario } = {}) {
   const server = SERVERS[id];
   const port = await freePort();
-  const { argv, cleanup } = server.command(port, dir, extraArgs);
+  const { argv, cleanup } = server.command(port, dir, extraArgs, scenario);
   const proc = spawn('taskset', ['-c', cpus, ...argv], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
@@ -154,6 +233,7 @@ export async function startServer(id, dir, { cpus = '1', extraArgs = [], env = {
     port,
     pid: proc.pid,
     uploadMethod: server.uploadMethod,
+    stores: server.stores !== false,
     stderr: () => stderr,
     /** SIGTERM, then SIGKILL after 3 s; resolves with the server's stderr once it has exited. */
     async stop() {
