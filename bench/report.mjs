@@ -25,6 +25,9 @@ function markdownTable(header, rows) {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** Converts a per-request figure to the scenario's unit: per MiB of body for chunked uploads. */
+const perUnit = (scenario) => (scenario.kind === 'chunked' ? (1024 * 1024) / scenario.bodyBytes : 1);
+
 /** One row per load scenario: the subject's paired ratios beside the floor's, and separate verdicts. */
 function verdictTable(load) {
   const header = [
@@ -57,7 +60,7 @@ function verdictTable(load) {
       label(subject),
       ratio(r.cpu),
       ratio(ratios.floor?.cpu),
-      r.microsAboveFloor === null ? '–' : fixed(r.microsAboveFloor.median, scenario.kind === 'wrk' ? 1 : 0),
+      r.microsAboveFloor === null ? '–' : fixed(r.microsAboveFloor.median * perUnit(scenario), 1),
       scenario.cpuRatioTarget === undefined ? '' : `≤ ${scenario.cpuRatioTarget}`,
       verdicts.cpu,
       ratio(r.requestsPerSecond),
@@ -111,6 +114,30 @@ function loadTable(load) {
         `${fixed(s.otherLoadPercent, 0)} %`,
       ]);
     }
+  }
+  return markdownTable(header, rows);
+}
+
+/** Per scenario with a floor: what wirehttp spends beyond it, and what the reference spends. */
+function floorTable(load) {
+  const header = ['scenario', 'unit', 'floor CPU µs', 'wirehttp CPU µs', 'above floor µs', 'wirehttp ÷ floor', 'reference', 'reference ÷ floor'];
+  const rows = [];
+  for (const { scenario, reference, servers, ratios } of load) {
+    const floor = servers.floor;
+    const wirehttp = servers.wirehttp;
+    if (floor === undefined || wirehttp === undefined) continue;
+    const perMiB = scenario.kind === 'chunked';
+    const cpu = (s) => (perMiB ? s.cpuMicrosPerMiB : s.cpuMicrosPerRequest);
+    rows.push([
+      scenario.id,
+      perMiB ? 'MiB of body' : 'request',
+      fixed(cpu(floor), 1),
+      fixed(cpu(wirehttp), 1),
+      fixed((ratios.wirehttp?.microsAboveFloor?.median ?? NaN) * perUnit(scenario), 1),
+      ratio(ratios.wirehttp?.overFloor),
+      label(reference),
+      ratio(ratios[reference]?.overFloor),
+    ]);
   }
   return markdownTable(header, rows);
 }
@@ -180,6 +207,7 @@ export function renderReport({ machine, options, load, idle, workers, chunks, co
   if (load.length > 0) {
     sections.push(`Verdicts (each on its own: CPU, req/s, p99, errors):\n\n${verdictTable(load)}`);
     sections.push(`Every server:\n\n${loadTable(load)}`);
+    sections.push(`How far from the floor (CPU per unit; ratios and the distance paired per round):\n\n${floorTable(load)}`);
   }
   if (chunks !== null && chunks !== undefined) {
     sections.push(`The same 256 KiB body in smaller chunks (CPU per MiB of body, paired ratio to 64 KiB chunks):\n\n${chunkTable(chunks)}`);
