@@ -5,11 +5,17 @@ import { SERVERS } from './servers.mjs';
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const micros = (value) =>
   Number.isFinite(value) ? (value >= 10_000 ? `${(value / 1000).toFixed(1)} ms` : `${Math.round(value)} µs`) : '–';
-/** A paired ratio as "median [min–max]" (the spread over rounds; a single round shows alone). */
+/** Rounds of the run being rendered: a ratio drawn from fewer rounds says so. */
+let roundsInRun = 1;
+/**
+ * A paired ratio as "median [min–max]" (the spread over rounds; a single round shows alone),
+ * followed by "(n of N rounds)" when some rounds gave no ratio (a run that completed nothing).
+ */
 const ratio = (r, digits = 2) => {
   if (r === null || r === undefined || r.n === 0) return '–';
-  if (r.n === 1 || r.min === r.max) return fixed(r.median, digits);
-  return `${fixed(r.median, digits)} [${fixed(r.min, digits)}–${fixed(r.max, digits)}]`;
+  const partial = r.n < roundsInRun ? ` (${r.n} of ${roundsInRun} rounds)` : '';
+  if (r.n === 1 || r.min === r.max) return `${fixed(r.median, digits)}${partial}`;
+  return `${fixed(r.median, digits)} [${fixed(r.min, digits)}–${fixed(r.max, digits)}]${partial}`;
 };
 const label = (id) => SERVERS[id]?.label ?? id;
 
@@ -203,6 +209,7 @@ function headline(machine, options) {
 
 /** The whole report as Markdown. */
 export function renderReport({ machine, options, load, idle, workers, chunks, countCheck, skipped }) {
+  roundsInRun = options.rounds;
   const sections = [headline(machine, options)];
   if (load.length > 0) {
     sections.push(`Verdicts (each on its own: CPU, req/s, p99, errors):\n\n${verdictTable(load)}`);

@@ -69,7 +69,8 @@ async function measureAll(dir, allowed, withWorkers) {
     `${Math.round(run.requestsPerSecond)} req/s, ${run.cpuMicrosPerRequest.toFixed(1)} µs/req` +
     `${Number.isFinite(run.cpuMicrosPerMiB) ? ` (${Math.round(run.cpuMicrosPerMiB)} µs/MiB)` : ''}, p99 ${run.p99Micros} µs, ` +
     `server CPU ${run.serverBusyPercent.toFixed(0)} %, load generator ${run.clientBusyPercent.toFixed(0)} %, ` +
-    `other processes ${run.otherLoadPercent.toFixed(0)} %${run.unfinished > 0 ? `, ${run.unfinished} uploads cut off` : ''}`;
+    `other processes ${run.otherLoadPercent.toFixed(0)} %${run.unfinished > 0 ? `, ${run.unfinished} uploads cut off` : ''}` +
+    `${run.requests === 0 ? ' — completed no request: this round gives this server no ratio' : ''}`;
   for (let round = 0; round < options.rounds; round++) {
     for (const scenario of options.scenarios) {
       const prefix = `round ${round + 1} ${scenario.id}`;
