@@ -1,5 +1,5 @@
-// One measurement: a fresh server, a warm-up, then wrk (or the idle-connection client) while
-// the server's CPU time and memory are read from /proc.
+// One measurement: a fresh server, a warm-up, then the load (wrk, the chunked-upload client or
+// the idle-connection client) while the server's CPU time and memory are read from /proc.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
