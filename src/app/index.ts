@@ -2,7 +2,7 @@ import { Router } from '../index.js';
 import { addFileRoutes } from './files/index.js';
 import { addTextRoutes } from './text-routes.js';
 
-export { removeStaleUploads } from './files/index.js';
+export { discardUploadsInFlight, removeStaleUploads } from './files/index.js';
 
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */

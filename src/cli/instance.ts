@@ -1,4 +1,5 @@
 // One serving process: the only process without --workers, or one cluster worker.
+import { discardUploadsInFlight } from '../app/index.js';
 import type { HttpServer, ListeningAddress } from '../index.js';
 import { accessLogger } from './access-log.js';
 import { LineBuffer } from './line-buffer.js';
@@ -38,8 +39,9 @@ export class Instance {
     void this.server.close(this.shutdownTimeoutMs).then(() => this.stopNow(0));
   }
 
-  /** Exits with `code` without waiting for anything but the log. */
+  /** Exits with `code` without waiting for anything but the log; uploads cut off leave no file. */
   stopNow(code: number): void {
+    discardUploadsInFlight();
     this.log?.flush();
     this.output.exit(code);
   }

@@ -1,6 +1,6 @@
 // The CLI's production settings reach the server: /healthz, timeouts, body and connection limits.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -90,6 +90,27 @@ test('--max-body-size refuses larger bodies with 413', async () => {
     assert.equal(parseResponses(ok.raw)[0].status, 201);
     const big = await exchange(server.port, `POST /files/big HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n${'a'.repeat(1025)}`);
     assert.equal(parseResponses(big.raw)[0].status, 413);
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('--max-body-size counts body bytes, not framing: 1-byte chunks up to the limit are stored whole, one more gets 413', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-limits-'));
+  const server = await startCli(['--quiet', '--directory', dir, '--max-body-size', '64K']);
+  try {
+    const limit = 64 * 1024;
+    const frames = (n) => Array.from({ length: n }, (_, i) => `1\r\n${String.fromCharCode(0x61 + (i % 26))}\r\n`).join('');
+    const head = (name) => `PUT /files/${name} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+    const ok = await exchange(server.port, `${head('at-limit')}${frames(limit)}0\r\n\r\n`);
+    assert.equal(parseResponses(ok.raw)[0].status, 201);
+    const stored = await readFile(path.join(dir, 'at-limit'), 'latin1');
+    assert.equal(stored.length, limit);
+    assert.equal(stored.slice(0, 30), 'abcdefghijklmnopqrstuvwxyzabcd');
+    const big = await exchange(server.port, `${head('over-limit')}${frames(limit + 1)}0\r\n\r\n`);
+    assert.equal(parseResponses(big.raw)[0].status, 413);
+    assert.deepEqual(await readdir(dir), ['at-limit'], 'nothing of the refused body is left');
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -1,11 +1,25 @@
-import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { copyToFile } from './file-sink.js';
 import { isTempUploadName, tempUploadName } from './names.js';
 
-/** Most upload bytes buffered while the disk catches up. */
-const WRITE_BATCH = 1024 * 1024;
+/**
+ * An upload in progress refreshes its temporary file's modification time this often, even
+ * when no byte arrives, so another process (or machine) sharing the directory can tell it
+ * is alive.
+ */
+const HEARTBEAT_MS = 30_000;
+
+/**
+ * A temporary upload file untouched for this long is abandoned (its writer crashed or was
+ * killed). Thirty heartbeats: far beyond a stall or a clock difference between machines.
+ */
+export const ABANDONED_AFTER_MS = 15 * 60_000;
+
+/** This process's temporary files still being written, removed on the way out if cut off. */
+const inFlight = new Set<string>();
 
 /**
  * Streams `source` into `target` so that readers see either the old file or the whole new
@@ -16,42 +30,27 @@ export async function writeFileAtomic(target: string, source: Readable): Promise
   const dir = path.dirname(target);
   const temp = path.join(dir, tempUploadName());
   const handle = await open(temp, 'wx', 0o644);
+  inFlight.add(temp);
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    handle.utimes(now, now).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
-    // Chunks that arrive while a write is in flight are written together (writev), so a
-    // large upload costs a few system calls rather than one per socket read.
-    await pipeline(source, fileSink(handle));
+    await copyToFile(source, handle);
     await handle.sync();
+    clearInterval(heartbeat);
     await handle.close();
     await rename(temp, target);
   } catch (error) {
+    clearInterval(heartbeat);
     await handle.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
+  } finally {
+    inFlight.delete(temp);
   }
   await syncDirectory(dir);
-}
-
-/** A writable that appends to `handle`, gathering the chunks that queue up into one writev. */
-function fileSink(handle: FileHandle): Writable {
-  return new Writable({
-    highWaterMark: WRITE_BATCH,
-    writev(chunks, callback) {
-      writeAll(
-        handle,
-        chunks.map((entry) => entry.chunk as Buffer),
-      ).then(() => callback(), callback);
-    },
-  });
-}
-
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  const pending = buffers;
-  while (pending.length > 0) {
-    let { bytesWritten } = await handle.writev(pending);
-    // A short write is rare on regular files, but possible: continue where it stopped.
-    while (pending.length > 0 && bytesWritten >= pending[0]!.length) bytesWritten -= pending.shift()!.length;
-    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
-  }
 }
 
 /** Makes a rename durable: the directory entry itself must reach the disk. */
@@ -64,15 +63,36 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Removes temporary upload files a crashed or killed server left behind, anywhere under `root`. */
+/**
+ * Removes the temporary files of uploads this process is still receiving. For an exit that
+ * cuts uploads off: synchronous, so it completes even when the process ends right after.
+ */
+export function discardUploadsInFlight(): void {
+  for (const temp of inFlight) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already renamed into place or removed by its own failure path.
+    }
+  }
+  inFlight.clear();
+}
+
+/**
+ * Removes, anywhere under `root`, the temporary upload files that are provably abandoned:
+ * untouched for ABANDONED_AFTER_MS. A live upload's file is never that old (see HEARTBEAT_MS),
+ * so instances started later, or running on other machines, leave each other's uploads alone.
+ */
 export async function removeStaleUploads(root: string): Promise<number> {
+  const now = Date.now();
   let removed = 0;
   const entries = await readdir(root, { withFileTypes: true, recursive: true });
   for (const entry of entries) {
-    if (entry.isFile() && isTempUploadName(entry.name)) {
-      await unlink(path.join(entry.parentPath, entry.name)).catch(() => {});
-      removed++;
-    }
+    if (!entry.isFile() || !isTempUploadName(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const info = await stat(file).catch(() => null);
+    if (info === null || now - info.mtimeMs < ABANDONED_AFTER_MS) continue;
+    if (await unlink(file).then(() => true, () => false)) removed++;
   }
   return removed;
 }

@@ -3,5 +3,5 @@
  * The rest of this folder is its inside.
  */
 export { addFileRoutes } from './routes.js';
-export { removeStaleUploads } from './atomic-write.js';
+export { discardUploadsInFlight, removeStaleUploads } from './atomic-write.js';
 export { negotiateEncoding } from './content-coding.js';

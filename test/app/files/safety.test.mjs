@@ -2,7 +2,7 @@
 // symlinks), no server paths in answers, and atomic uploads under disconnects and races.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -226,11 +226,16 @@ describe('atomic uploads', { timeout: 30_000 }, () => {
     assert.equal((await request('GET', '/files/target.txt')).status, 200);
   });
 
-  test('temp files are never served or listed, and stale ones are removed when the CLI starts', async () => {
+  test('temp files are never served or listed, and abandoned ones are removed when the CLI starts', async () => {
     const staleDir = await mkdtemp(path.join(tmpdir(), 'wirehttp-stale-'));
     await mkdir(path.join(staleDir, 'nested'));
     const stale = ['.wirehttp-upload-0011223344556677.tmp', 'nested/.wirehttp-upload-8899aabbccddeeff.tmp'];
-    for (const name of stale) await writeFile(path.join(staleDir, name), 'half an upload');
+    // Left by a server killed an hour ago: untouched for longer than a live upload ever is.
+    const hourAgo = new Date(Date.now() - 60 * 60_000);
+    for (const name of stale) {
+      await writeFile(path.join(staleDir, name), 'half an upload');
+      await utimes(path.join(staleDir, name), hourAgo, hourAgo);
+    }
     await writeFile(path.join(staleDir, 'nested/kept.txt'), 'kept');
     const other = await startCli(['--directory', staleDir]);
     try {
