@@ -9,13 +9,15 @@ export interface AppOptions {
   directory?: string;
   /** Serve and list dot-files (names starting with "."); off by default, they answer 404. */
   hidden?: boolean;
+  /** Most path segments a PUT or POST may name, folders created on the way included (414 beyond); 64 by default. */
+  maxPathDepth?: number;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
 export async function createApp(options: AppOptions): Promise<Router> {
   const router = new Router();
   addTextRoutes(router);
-  if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false);
+  if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64);
   const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
   router.options('*', (_req, res) => {
     res.status = 204;

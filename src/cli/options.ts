@@ -53,6 +53,7 @@ const FLAGS = {
   shutdownTimeout: valued('TIME', '10s', 'on SIGTERM/SIGINT, wait up to TIME for requests in flight', parseDuration),
   maxBodySize: valued('SIZE', '64G', 'largest request body (413 beyond)', parseSize),
   maxConnections: valued('N', '20000', 'most open connections per process (503 beyond)', parseCount),
+  maxPathDepth: valued('N', '64', 'most path segments a PUT/POST under /files/ may name (414 beyond)', parseCount),
 };
 
 type FlagName = keyof typeof FLAGS;

@@ -46,7 +46,7 @@ export async function checkDirectory(directory: string): Promise<string> {
 
 /** The app's routes behind `GET /healthz`, which load balancers poll. */
 async function buildHandler(options: CliOptions): Promise<Router> {
-  const app = await createApp({ directory: options.directory, hidden: options.hidden });
+  const app = await createApp({ directory: options.directory, hidden: options.hidden, maxPathDepth: options.maxPathDepth });
   return new Router()
     .get('/healthz', (_req, res) => {
       res.setHeader('Cache-Control', 'no-store');

@@ -50,6 +50,7 @@ const FLAGS = [
   ['--shutdown-timeout', 'WIREHTTP_SHUTDOWN_TIMEOUT', '10s'],
   ['--max-body-size', 'WIREHTTP_MAX_BODY_SIZE', '64G'],
   ['--max-connections', 'WIREHTTP_MAX_CONNECTIONS', '20000'],
+  ['--max-path-depth', 'WIREHTTP_MAX_PATH_DEPTH', '64'],
 ];
 
 test('--help lists every flag with its default and environment variable, exit 0', async () => {

@@ -3,33 +3,41 @@ import { lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, type Request, type Response } from '../../index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { BodyIncomplete } from './file-sink.js';
 import { fsError } from './fs-errors.js';
-import { assertInside, locate, type FileName } from './safe-path.js';
+import { assertCreatable, assertInside, locate, type FileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 
-/** Where writes go: the served directory's real path and the hidden-files switch. */
+/** Where writes go: the served directory's real path, the hidden-files switch, how deep writes may nest. */
 export interface FileRoot {
   realRoot: string;
   hidden: boolean;
+  /** Most path segments a PUT or POST may name (folders created on the way included). */
+  maxPathDepth: number;
 }
 
 /**
  * PUT or POST of a file: the body is stored atomically (readers see the old or the whole new
  * file, never a part). Missing parent directories are created. PUT answers 201 when it created
  * the file and 204 when it replaced one; POST answers 201 as it always has. If-Match,
- * If-None-Match and If-Unmodified-Since are honoured (412).
+ * If-None-Match and If-Unmodified-Since are honoured (412). Concurrent writes to one name: the
+ * last to finish wins.
  */
 export async function storeFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
+  assertCreatable(root.realRoot, name, root.maxPathDepth);
   if (name.directory) return makeDirectory(root, res, name);
-  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
-  const current = exists ? await stat(real) : null;
+  const located = await locate(root.realRoot, name.segments, root.hidden);
+  const { real } = located;
+  // A concurrent DELETE may remove the name between locating and looking at it: then it is new.
+  const current = located.exists ? await stat(real).catch(missingAsNull) : null;
+  const exists = current !== null;
   if (current?.isDirectory()) throw new HttpError(409, 'A directory has that name');
   if (current !== null && !current.isFile()) throw new HttpError(403, 'Not a regular file');
   if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
   const dir = path.dirname(real);
   if (!exists) {
     // Only a new name can need its parent directories created (and rechecked afterwards).
-    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    await makeDirectories(dir).catch((error: unknown) => {
       throw conflictOrFsError(error);
     });
     await assertInside(root.realRoot, dir);
@@ -38,10 +46,13 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
     await writeFileAtomic(real, req.body);
   } catch (error) {
     if (res.closed) return; // the client went away mid-upload; nothing was stored
-    if (req.body.errored !== null) throw new HttpError(400, 'Request body incomplete');
+    // Only a failed body is the client's fault; a full disk or a read-only mount is not (507, 403).
+    if (error instanceof BodyIncomplete) throw new HttpError(400, 'Request body incomplete');
     throw fsError(error);
   }
-  const stored = await stat(real);
+  const stored = await stat(real).catch((error: unknown) => {
+    throw fsError(error);
+  });
   res.status = req.method === 'PUT' && exists ? 204 : 201;
   res.setHeader('ETag', entityTag(stored));
   if (res.status === 201) res.setHeader('Location', fileUrl(name.segments, false));
@@ -52,7 +63,7 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
 async function makeDirectory(root: FileRoot, res: Response, name: FileName): Promise<void> {
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
   if (exists) throw new HttpError(409, 'Something with that name exists already');
-  await mkdir(path.dirname(real), { recursive: true }).catch((error: unknown) => {
+  await makeDirectories(path.dirname(real)).catch((error: unknown) => {
     throw conflictOrFsError(error);
   });
   await assertInside(root.realRoot, path.dirname(real));
@@ -96,6 +107,34 @@ function preconditionFailed(res: Response): void {
   res.status = 412;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.end('Precondition Failed\n');
+}
+
+/**
+ * `mkdir -p`. Node's recursive mkdir reports any failure below a missing level as ENOENT (a
+ * read-only mount gives ENOENT, not EROFS), which would read as 404: then the missing levels
+ * are made one by one, so the error that stopped them is the one reported.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const missing: string[] = [];
+  for (let level = dir; (await lstat(level).catch(missingAsNull)) === null; level = path.dirname(level)) missing.unshift(level);
+  for (const level of missing) {
+    await mkdir(level).catch((error: unknown) => {
+      // Another upload may make the same folder at the same moment.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    });
+  }
+}
+
+/** For a name that may vanish under a concurrent request: ENOENT means "not there", null. */
+function missingAsNull(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw fsError(error);
 }
 
 /** A file where a directory is needed on the way: 409, not 404. */

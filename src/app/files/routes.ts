@@ -42,8 +42,8 @@ const ROUTES: readonly FileRoute[] = [
 ];
 
 /** The file server under `/files/`: download, list, upload, create folders, delete. */
-export async function addFileRoutes(router: Router, directory: string, hidden: boolean): Promise<void> {
-  const server: FileServer = { root: { realRoot: await realpath(directory), hidden }, cache: new FileCache() };
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number): Promise<void> {
+  const server: FileServer = { root: { realRoot: await realpath(directory), hidden, maxPathDepth }, cache: new FileCache() };
   for (const route of ROUTES) router.on(route.method, route.pattern, bind(server, route));
 }
 

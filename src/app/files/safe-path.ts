@@ -1,7 +1,12 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../../index.js';
-import { isShownName } from './names.js';
+import { isShownName, tempUploadName } from './names.js';
+
+/** Longest name of one directory entry on the filesystems we run on (bytes, NAME_MAX). */
+const NAME_MAX = 255;
+/** Longest path a system call accepts, without its terminating NUL (PATH_MAX − 1). */
+const PATH_MAX = 4095;
 
 /** A request name taken apart: "a/b/" → segments ["a", "b"], directory true. */
 export interface FileName {
@@ -45,12 +50,18 @@ export interface Location {
  */
 export async function locate(realRoot: string, segments: readonly string[], hidden: boolean): Promise<Location> {
   const lexical = path.join(realRoot, ...segments);
-  const real = await realpathOrNull(lexical);
-  if (real !== null) {
-    if (!isInside(realRoot, real) || !isVisible(realRoot, real, hidden)) throw new HttpError(404, 'Not Found');
-    return { real, exists: true };
+  for (let attempt = 1; ; attempt++) {
+    const real = await realpathOrNull(lexical);
+    if (real !== null) {
+      if (!isInside(realRoot, real) || !isVisible(realRoot, real, hidden)) throw new HttpError(404, 'Not Found');
+      return { real, exists: true };
+    }
+    const entry = await lstat(lexical).catch(() => null);
+    if (entry === null) break;
+    // The name exists although its real path did not: a dangling link, or a file another
+    // request renamed into place in between (then look again: it is no link).
+    if (entry.isSymbolicLink() || attempt === 3) throw new HttpError(404, 'Not Found');
   }
-  if (await lstat(lexical).then(() => true, () => false)) throw new HttpError(404, 'Not Found');
   for (let depth = segments.length - 1; depth >= 0; depth--) {
     const ancestor = await realpathOrNull(path.join(realRoot, ...segments.slice(0, depth)));
     if (ancestor === null) continue;
@@ -58,6 +69,22 @@ export async function locate(realRoot: string, segments: readonly string[], hidd
     return { real: path.join(ancestor, ...segments.slice(depth)), exists: false };
   }
   throw new HttpError(404, 'Not Found');
+}
+
+/**
+ * Refuses, before anything is created, a name the filesystem would reject or that nests too
+ * deep: more than `maxDepth` segments or a path (its upload's temporary file included) over
+ * PATH_MAX → 414; a segment over NAME_MAX bytes → 400. One request cannot make a thousand folders.
+ */
+export function assertCreatable(realRoot: string, name: FileName, maxDepth: number): void {
+  const { segments } = name;
+  if (segments.length > maxDepth) throw new HttpError(414, `Path too deep: at most ${maxDepth} segments`);
+  if (segments.some((segment) => Buffer.byteLength(segment) > NAME_MAX)) {
+    throw new HttpError(400, `File name too long: at most ${NAME_MAX} bytes per segment`);
+  }
+  const target = path.join(realRoot, ...segments);
+  const temp = path.join(path.dirname(target), tempUploadName());
+  if (Math.max(Buffer.byteLength(target), Buffer.byteLength(temp)) > PATH_MAX) throw new HttpError(414, 'Path too long');
 }
 
 /** Re-checks, right before writing, that a directory (now created) is still inside the root. */
