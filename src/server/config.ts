@@ -20,6 +20,11 @@ export interface ServerOptions extends ParserLimits {
   keepAliveTimeoutMs: number;
   /** A request body that stalls for this many ms is abandoned (408 when still possible). */
   bodyTimeoutMs: number;
+  /**
+   * A response whose client takes no byte of it for this many ms is abandoned and the
+   * connection destroyed (a download nobody reads would otherwise hold it forever).
+   */
+  sendTimeoutMs: number;
   /** Most open connections; further ones get 503 and are closed. */
   maxConnections: number;
   /** Unread request body the server will read and discard to keep a connection alive. */
@@ -37,6 +42,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   bodyTimeoutMs: 30_000,
+  sendTimeoutMs: 60_000,
   maxConnections: 20_000,
   maxDiscardBytes: 256 * 1024,
   maxPipelineBufferBytes: 64 * 1024,

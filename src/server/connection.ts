@@ -77,7 +77,14 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   write(data: Buffer | string): boolean {
-    return this.gone ? false : this.output.write(data);
+    if (this.gone) return false;
+    const taken = this.output.write(data);
+    // The client is not keeping up: from now on it must take some bytes every sendTimeoutMs.
+    if (!taken && this.timer.kind === Deadline.None) {
+      this.output.checkpoint();
+      this.timer.set(Deadline.Send);
+    }
+    return taken;
   }
   cork(): void {
     this.output.cork();
@@ -121,6 +128,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
 
   /** @internal */
   onDrain(): void {
+    if (this.timer.kind === Deadline.Send) this.timer.set(Deadline.None);
     this.output.drained();
   }
 
@@ -340,10 +348,17 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.answerAndClose(408, 'Request body timeout');
   }
 
-  /** Graceful shutdown: idle connections close now, busy ones after their current response. */
+  /** @internal The client took nothing of the response for sendTimeoutMs: give up on it. */
+  sendTimedOut(): void {
+    this.abort(new ProtocolError(408, 'Response not read by the client'));
+  }
+
+  /**
+   * Graceful shutdown: busy connections close after their current response; idle ones drain
+   * until their idle deadline (see KeepAlive.Draining), which the server's grace bounds.
+   */
   shutDown(): void {
-    this.state.closeAfterResponse();
-    if (this.idle || this.timer.kind === Deadline.Idle) this.endConnection();
+    this.state.shutDown();
   }
 
   destroy(): void {

@@ -19,7 +19,15 @@ import type { Output } from './output.js';
  *   fault then. Expiry: the handler's body fails with 408, the client gets 408 if no
  *   response head has gone out, and the connection closes.
  * - Idle (`keepAliveTimeoutMs`): between exchanges. Expiry: silent close; postponed while
- *   the last response is still flowing to a client that reads it.
+ *   the last response is still flowing to a client that reads it. During a graceful
+ *   shutdown the same deadline is the drain window of a connection that was idle (keep-alive
+ *   Draining, see exchange-state.ts): it is neither cut short nor restarted, so a proxy
+ *   whose own idle timeout is shorter (as it should be) always closes first, and the server's
+ *   shutdown grace bounds it.
+ * - Send (`sendTimeoutMs`): while the handler writes and the socket holds output the client
+ *   has not taken. Re-armed whenever the client took some bytes, so it bounds a stall, not
+ *   a slow download. Expiry: the connection is destroyed (the response cannot be finished);
+ *   if the output was all taken meanwhile, the deadline simply ends (None).
  * - Linger (`LINGER_MS`): after we closed our side, we keep reading and dropping leftovers
  *   so the peer's unread request bytes do not make the kernel reset the connection before
  *   our last response is read. Expiry: destroy. Postponed like Idle.
@@ -31,6 +39,7 @@ export const enum Deadline {
   Idle,
   Body,
   Linger,
+  Send,
 }
 
 export const LINGER_MS = 2_000;
@@ -46,6 +55,8 @@ export function durationOf(kind: Deadline, options: ServerOptions): number {
       return options.bodyTimeoutMs;
     case Deadline.Linger:
       return LINGER_MS;
+    case Deadline.Send:
+      return options.sendTimeoutMs;
     case Deadline.None:
       return Infinity;
   }
@@ -56,18 +67,23 @@ export interface Expirable {
   headTimedOut(): void;
   bodyTimedOut(): void;
   endConnection(): void;
+  sendTimedOut(): void;
   destroy(): void;
 }
 
 /** Acts on a passed deadline (see the list above). */
 export function expire(timer: DeadlineTimer, connection: Expirable, output: Output, backlogged: boolean): void {
   const kind = timer.kind;
-  const waitsOnOutput = kind === Deadline.Idle || kind === Deadline.Linger || (kind === Deadline.Headers && backlogged);
+  const waitsOnOutput =
+    kind === Deadline.Idle || kind === Deadline.Linger || kind === Deadline.Send || (kind === Deadline.Headers && backlogged);
   if (waitsOnOutput && output.progressed()) {
     timer.set(kind);
     return;
   }
-  if (kind === Deadline.Headers) connection.headTimedOut();
+  if (kind === Deadline.Send) {
+    if (output.unsent()) connection.sendTimedOut();
+    else timer.set(Deadline.None);
+  } else if (kind === Deadline.Headers) connection.headTimedOut();
   else if (kind === Deadline.Body) connection.bodyTimedOut();
   else if (kind === Deadline.Idle) connection.endConnection();
   else if (kind === Deadline.Linger) connection.destroy();

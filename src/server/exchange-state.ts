@@ -19,7 +19,14 @@
  *   writing    head:                        Idle → Streaming
  *              response complete:           Streaming → Done
  *   keepAlive  head:                        Idle → Busy              (Disabled if the peer asked)
+ *              shutdown between exchanges:  Idle → Draining
+ *              head while draining:         Draining → Disabled
  *              close after response, shutdown, bad request, timeout:  any → Disabled (final)
+ *
+ * Draining exists for graceful shutdown behind a proxy: a proxy may already have sent a
+ * request on a connection it holds idle. Closing such a connection at once loses that request
+ * (nginx answers a POST on it with 502); instead it stays open until its idle deadline, and a
+ * request that comes is answered with `Connection: close`.
  *
  * An exchange is finished when reading and writing are both Done:
  * both machines return to Head / Idle, or, with keep-alive Disabled, the connection ends.
@@ -61,6 +68,8 @@ export const enum Writing {
 export const enum KeepAlive {
   Idle,
   Busy,
+  /** Between exchanges during shutdown: one more request is answered, then the connection closes. */
+  Draining,
   /** Close after this response: the peer, the handler, an error or shutdown asked for it. */
   Disabled,
 }
@@ -125,7 +134,17 @@ export class ExchangeState {
   startExchange(hasBody: boolean, expectContinue: boolean, keepAlive: boolean): void {
     this.reading = !hasBody ? Reading.Done : expectContinue ? Reading.AwaitingContinue : Reading.Body;
     this.writing = Writing.Streaming;
-    if (this.keepAlive !== KeepAlive.Disabled) this.keepAlive = keepAlive ? KeepAlive.Busy : KeepAlive.Disabled;
+    if (this.keepAlive === KeepAlive.Draining) this.keepAlive = KeepAlive.Disabled;
+    else if (this.keepAlive !== KeepAlive.Disabled) this.keepAlive = keepAlive ? KeepAlive.Busy : KeepAlive.Disabled;
+  }
+
+  /**
+   * Graceful shutdown: a connection between exchanges drains (it stays open until its idle
+   * deadline and answers at most one more request); one in an exchange closes after it.
+   */
+  shutDown(): void {
+    if (this.keepAlive === KeepAlive.Idle) this.keepAlive = KeepAlive.Draining;
+    else if (this.keepAlive === KeepAlive.Busy) this.keepAlive = KeepAlive.Disabled;
   }
 
   /** The connection will close after the current response (or now, if idle). */

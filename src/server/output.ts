@@ -47,7 +47,10 @@ export class Output {
         this.text = '';
         this.parts.push(data);
       }
-      return true;
+      // A handler that writes in a loop until told to wait must be told during a batch too,
+      // or it never yields and the batch grows without bound; its wait ends once the batch
+      // is flushed (the socket then says whether the client keeps up).
+      return this.queued < this.socket.writableHighWaterMark;
     }
     return typeof data === 'string' ? writeLatin1(this.socket, data) : this.socket.write(data);
   }
@@ -85,6 +88,16 @@ export class Output {
     if (waiters === null) return;
     this.drainWaiters = null;
     for (const resolve of waiters) resolve();
+  }
+
+  /** True when output written to the socket has not all been taken by the kernel yet. */
+  unsent(): boolean {
+    return unsentBytes(this.socket) > 0;
+  }
+
+  /** Starts a new progress check: `progressed()` next compares with what is unsent now. */
+  checkpoint(): void {
+    this.unsentAtCheck = unsentBytes(this.socket);
   }
 
   /** True when output is still waiting to be sent and has shrunk since the last check. */

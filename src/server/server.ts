@@ -44,9 +44,10 @@ export class HttpServer {
     options: Partial<ServerOptions> = {},
   ) {
     this.options = { ...DEFAULT_SERVER_OPTIONS, ...options };
-    const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs } = this.options;
+    const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs, sendTimeoutMs } = this.options;
     // Sweep often enough that no timeout overshoots by more than about half.
-    const every = Math.min(1000, Math.max(10, Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs) / 4));
+    const shortest = Math.min(headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs, sendTimeoutMs);
+    const every = Math.min(1000, Math.max(10, shortest / 4));
     this.clock = new CoarseClock(every);
     this.context = {
       options: this.options,
@@ -154,8 +155,10 @@ export class HttpServer {
   }
 
   /**
-   * Stops accepting, closes idle connections, lets in-flight exchanges finish (their
-   * responses say `Connection: close`), and destroys whatever is left after `graceMs`.
+   * Stops accepting, lets in-flight exchanges finish (their responses say `Connection:
+   * close`), keeps idle connections until their keep-alive deadline (a request a proxy already
+   * sent on one is answered, with `Connection: close`), and destroys whatever is left after
+   * `graceMs`.
    */
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;

@@ -207,9 +207,27 @@ test('the handler asking to close, and shutdown, end the connection after the re
   assert.match(busy.socket.output, /Connection: close/i);
   assert.equal(busy.socket.ended, true);
 
-  const idle = connect(() => {});
+});
+
+test('shutdown drains an idle connection: a request already on its way is answered with close', () => {
+  const idle = connect((req, res) => res.end());
+  idle.socket.send(GET('/'));
   idle.connection.shutDown();
-  assert.equal(idle.socket.ended, true, 'an idle connection closes at once');
+  assert.equal(idle.socket.ended, false, 'not closed at once: a proxy may have sent a request on it');
+  idle.socket.send(GET('/late'));
+  assert.deepEqual(idle.socket.statuses, [200, 200]);
+  assert.match(idle.socket.output.split('HTTP/1.1 200').at(-1), /Connection: close/i);
+  assert.equal(idle.socket.ended, true);
+
+  // Nothing comes: it closes when its idle deadline passes, as it would have anyway.
+  const quiet = connect((req, res) => res.end());
+  quiet.socket.send(GET('/'));
+  const idleUntil = quiet.connection.timer.at;
+  quiet.connection.shutDown();
+  assert.equal(quiet.connection.timer.at, idleUntil, 'the idle deadline is neither cut short nor restarted');
+  assert.equal(quiet.socket.ended, false);
+  quiet.connection.expire();
+  assert.equal(quiet.socket.ended, true);
 });
 
 test('unknown methods get 501 and bad expectations 417 before any handler runs', async () => {
