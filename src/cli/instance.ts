@@ -4,7 +4,7 @@ import type { HttpServer, ListeningAddress } from '../index.js';
 import { accessLogger } from './access-log.js';
 import { LineBuffer } from './line-buffer.js';
 import type { CliOptions } from './options.js';
-import { startServer, type TlsFiles } from './serve.js';
+import { startServer, type Readiness, type TlsFiles } from './serve.js';
 
 export interface InstanceOutput {
   /** Writes a batch of access-log lines. */
@@ -21,22 +21,30 @@ export class Instance {
     private readonly server: HttpServer,
     private readonly log: LineBuffer | null,
     private readonly output: InstanceOutput,
-    private readonly shutdownTimeoutMs: number,
+    private readonly readiness: Readiness,
+    private readonly options: CliOptions,
     readonly addresses: ListeningAddress[],
   ) {}
 
   static async start(options: CliOptions, tls: TlsFiles | undefined, output: InstanceOutput): Promise<Instance> {
     const log = options.quiet ? null : new LineBuffer((text) => output.writeLog(text));
     const onResponse = log === null ? null : accessLogger(options.logFormat, options.trustProxy, (line) => log.push(line));
-    const { server, addresses } = await startServer(options, tls, onResponse);
-    return new Instance(server, log, output, options.shutdownTimeout, addresses);
+    const { server, addresses, readiness } = await startServer(options, tls, onResponse);
+    return new Instance(server, log, output, readiness, options, addresses);
   }
 
-  /** Stops accepting, lets requests in flight finish within the shutdown timeout, exits 0. */
+  /**
+   * Fails /healthz for the shutdown delay while still serving (a balancer polling it stops
+   * routing here before the port closes), then stops accepting, lets requests in flight
+   * finish within the shutdown timeout, and exits 0.
+   */
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    void this.server.close(this.shutdownTimeoutMs).then(() => this.stopNow(0));
+    this.readiness.ready = false;
+    const close = (): void => void this.server.close(this.options.shutdownTimeout).then(() => this.stopNow(0));
+    if (this.options.shutdownDelay > 0) setTimeout(close, this.options.shutdownDelay);
+    else close();
   }
 
   /** Exits with `code` without waiting for anything but the log; uploads cut off leave no file. */

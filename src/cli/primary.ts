@@ -6,7 +6,7 @@ import { EXIT_FAILURE } from './errors.js';
 import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 import type { CliOptions } from './options.js';
 import { startupLine } from './serve.js';
-import { onStopSignals, signalExitCode } from './signals.js';
+import { onStopSignals, shutdownPlan, signalExitCode } from './signals.js';
 
 /** A worker that lived at least this long was healthy: its crash does not grow the backoff. */
 const STABLE_AFTER_MS = 10_000;
@@ -81,7 +81,8 @@ export function runPrimary(options: CliOptions): void {
     restarts.clear();
     if (startedAt.size === 0) process.exit(exitCode);
     for (const worker of startedAt.keys()) if (worker.isConnected()) worker.send(message);
-    const deadline = message.kind === 'stop' ? options.shutdownTimeout + SHUTDOWN_MARGIN_MS : SHUTDOWN_MARGIN_MS;
+    const deadline =
+      message.kind === 'stop' ? options.shutdownDelay + options.shutdownTimeout + SHUTDOWN_MARGIN_MS : SHUTDOWN_MARGIN_MS;
     setTimeout(() => {
       process.stderr.write('wirehttp: workers did not stop in time, killing them\n');
       for (const worker of startedAt.keys()) worker.process.kill('SIGKILL');
@@ -116,7 +117,7 @@ export function runPrimary(options: CliOptions): void {
 
   onStopSignals(
     (signal) => {
-      process.stderr.write(`wirehttp: ${signal}: shutting down ${startedAt.size} workers, waiting up to ${options.shutdownTimeout / 1000}s for requests in flight\n`);
+      process.stderr.write(`wirehttp: ${signal}: shutting down ${startedAt.size} workers, ${shutdownPlan(options)}\n`);
       stopAll({ kind: 'stop' });
     },
     (signal) => {

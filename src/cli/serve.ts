@@ -44,13 +44,19 @@ export async function checkDirectory(directory: string): Promise<string> {
   return path.resolve(directory);
 }
 
+/** What `GET /healthz` reports; false once shutdown has begun, so balancers stop routing here. */
+export interface Readiness {
+  ready: boolean;
+}
+
 /** The app's routes behind `GET /healthz`, which load balancers poll. */
-async function buildHandler(options: CliOptions): Promise<Router> {
+async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Router> {
   const app = await createApp({ directory: options.directory, hidden: options.hidden, maxPathDepth: options.maxPathDepth });
   return new Router()
     .get('/healthz', (_req, res) => {
       res.setHeader('Cache-Control', 'no-store');
-      sendText(res, 200, 'ok\n');
+      if (readiness.ready) sendText(res, 200, 'ok\n');
+      else sendText(res, 503, 'shutting down\n');
     })
     .notFound(app.handle);
 }
@@ -60,19 +66,21 @@ export async function startServer(
   options: CliOptions,
   tls: TlsFiles | undefined,
   onResponse: ((record: ResponseRecord) => void) | null,
-): Promise<{ server: HttpServer; addresses: ListeningAddress[] }> {
-  const handler = await buildHandler(options);
+): Promise<{ server: HttpServer; addresses: ListeningAddress[]; readiness: Readiness }> {
+  const readiness: Readiness = { ready: true };
+  const handler = await buildHandler(options, readiness);
   const server = createServer(handler.handle, {
     maxBodyBytes: options.maxBodySize,
     keepAliveTimeoutMs: options.keepAliveTimeout,
     headersTimeoutMs: options.headersTimeout,
     bodyTimeoutMs: options.bodyTimeout,
+    sendTimeoutMs: options.sendTimeout,
     maxConnections: options.maxConnections,
     onResponse,
   });
   try {
     const addresses = await server.listen({ port: options.port, host: options.host, tls });
-    return { server, addresses };
+    return { server, addresses, readiness };
   } catch (error) {
     throw listenError(error as NodeJS.ErrnoException, options);
   }

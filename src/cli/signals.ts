@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { CliOptions } from './options.js';
 
 /** Exit code of a process stopped at once by `signal`: 128 + its number, as shells report. */
 export function signalExitCode(signal: NodeJS.Signals): number {
@@ -15,4 +16,10 @@ export function onStopSignals(first: (signal: NodeJS.Signals) => void, again: (s
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** How a graceful shutdown will go, for the line logged when it starts. */
+export function shutdownPlan(options: CliOptions): string {
+  const wait = `waiting up to ${options.shutdownTimeout / 1000}s for requests in flight`;
+  return options.shutdownDelay > 0 ? `failing /healthz for ${options.shutdownDelay / 1000}s, then ${wait}` : wait;
 }

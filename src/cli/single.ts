@@ -2,7 +2,7 @@
 import type { CliOptions } from './options.js';
 import { Instance } from './instance.js';
 import { startupLine, type TlsFiles } from './serve.js';
-import { onStopSignals, signalExitCode } from './signals.js';
+import { onStopSignals, shutdownPlan, signalExitCode } from './signals.js';
 
 export async function runSingle(options: CliOptions, tls: TlsFiles | undefined): Promise<void> {
   const instance = await Instance.start(options, tls, {
@@ -12,7 +12,7 @@ export async function runSingle(options: CliOptions, tls: TlsFiles | undefined):
   process.stderr.write(startupLine(instance.addresses, options));
   onStopSignals(
     (signal) => {
-      process.stderr.write(`wirehttp: ${signal}: shutting down, waiting up to ${options.shutdownTimeout / 1000}s for requests in flight\n`);
+      process.stderr.write(`wirehttp: ${signal}: shutting down, ${shutdownPlan(options)}\n`);
       instance.stop();
     },
     (signal) => {
