@@ -278,3 +278,21 @@ test('a truncated body fails the handler\'s read and the connection closes', asy
   assert.match(String(failure?.message), /before the body was complete/);
   assert.equal(socket.ended, true);
 });
+
+test('a handler writing in a loop while a read is batched is told to wait, and its wait ends', async () => {
+  let writes = 0;
+  let waited = false;
+  const { socket } = connect(async (req, res) => {
+    const chunk = Buffer.alloc(4096, 0x61);
+    // Synchronous until the first false: without backpressure in the batch, this never ends.
+    while (writes < 10_000 && res.write(chunk)) writes++;
+    await res.drain();
+    waited = true;
+    res.end();
+  });
+  socket.send(GET('/'));
+  await settle();
+  assert.ok(writes < 10_000, 'write() returned false before the batch grew without bound');
+  assert.equal(waited, true);
+  assert.deepEqual(socket.statuses, [200]);
+});

@@ -14,6 +14,7 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x78);
 /** Streams `total` bytes (Infinity: until the connection is gone), waiting for drain as asked. */
 function streaming(total) {
   return async (req, res) => {
+    await new Promise((resolve) => setImmediate(resolve));
     res.setHeader('Content-Type', 'application/octet-stream');
     if (Number.isFinite(total)) res.setHeader('Content-Length', String(total));
     for (let sent = 0; sent < total && !res.closed; sent += CHUNK.length) {
