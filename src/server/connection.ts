@@ -354,8 +354,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   /**
-   * Graceful shutdown: busy connections close after their current response; idle ones drain
-   * until their idle deadline (see KeepAlive.Draining), which the server's grace bounds.
+   * Graceful shutdown: busy connections close after their current response; idle ones stay
+   * until their idle deadline (see KeepAlive.ShuttingDown), which the server's grace bounds.
    */
   shutDown(): void {
     this.state.shutDown();

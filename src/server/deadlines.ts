@@ -20,8 +20,8 @@ import type { Output } from './output.js';
  *   response head has gone out, and the connection closes.
  * - Idle (`keepAliveTimeoutMs`): between exchanges. Expiry: silent close; postponed while
  *   the last response is still flowing to a client that reads it. During a graceful
- *   shutdown the same deadline is the drain window of a connection that was idle (keep-alive
- *   Draining, see exchange-state.ts): it is neither cut short nor restarted, so a proxy
+ *   shutdown the same deadline bounds how long a connection that was idle stays (keep-alive
+ *   ShuttingDown, see exchange-state.ts): it is neither cut short nor restarted, so a proxy
  *   whose own idle timeout is shorter (as it should be) always closes first, and the server's
  *   shutdown grace bounds it.
  * - Send (`sendTimeoutMs`): while the handler writes and the socket holds output the client

@@ -19,11 +19,11 @@
  *   writing    head:                        Idle → Streaming
  *              response complete:           Streaming → Done
  *   keepAlive  head:                        Idle → Busy              (Disabled if the peer asked)
- *              shutdown between exchanges:  Idle → Draining
- *              head while draining:         Draining → Disabled
+ *              shutdown between exchanges:  Idle → ShuttingDown
+ *              head while shutting down:    ShuttingDown → Disabled
  *              close after response, shutdown, bad request, timeout:  any → Disabled (final)
  *
- * Draining exists for graceful shutdown behind a proxy: a proxy may already have sent a
+ * ShuttingDown exists for graceful shutdown behind a proxy: a proxy may already have sent a
  * request on a connection it holds idle. Closing such a connection at once loses that request
  * (nginx answers a POST on it with 502); instead it stays open until its idle deadline, and a
  * request that comes is answered with `Connection: close`.
@@ -69,7 +69,7 @@ export const enum KeepAlive {
   Idle,
   Busy,
   /** Between exchanges during shutdown: one more request is answered, then the connection closes. */
-  Draining,
+  ShuttingDown,
   /** Close after this response: the peer, the handler, an error or shutdown asked for it. */
   Disabled,
 }
@@ -134,16 +134,16 @@ export class ExchangeState {
   startExchange(hasBody: boolean, expectContinue: boolean, keepAlive: boolean): void {
     this.reading = !hasBody ? Reading.Done : expectContinue ? Reading.AwaitingContinue : Reading.Body;
     this.writing = Writing.Streaming;
-    if (this.keepAlive === KeepAlive.Draining) this.keepAlive = KeepAlive.Disabled;
+    if (this.keepAlive === KeepAlive.ShuttingDown) this.keepAlive = KeepAlive.Disabled;
     else if (this.keepAlive !== KeepAlive.Disabled) this.keepAlive = keepAlive ? KeepAlive.Busy : KeepAlive.Disabled;
   }
 
   /**
-   * Graceful shutdown: a connection between exchanges drains (it stays open until its idle
-   * deadline and answers at most one more request); one in an exchange closes after it.
+   * Graceful shutdown: a connection between exchanges stays open until its idle deadline and
+   * answers at most one more request; one in an exchange closes after it.
    */
   shutDown(): void {
-    if (this.keepAlive === KeepAlive.Idle) this.keepAlive = KeepAlive.Draining;
+    if (this.keepAlive === KeepAlive.Idle) this.keepAlive = KeepAlive.ShuttingDown;
     else if (this.keepAlive === KeepAlive.Busy) this.keepAlive = KeepAlive.Disabled;
   }
 

@@ -209,7 +209,7 @@ test('the handler asking to close, and shutdown, end the connection after the re
 
 });
 
-test('shutdown drains an idle connection: a request already on its way is answered with close', () => {
+test('shutdown keeps an idle connection until its idle deadline: a request already on its way is answered with close', () => {
   const idle = connect((req, res) => res.end());
   idle.socket.send(GET('/'));
   idle.connection.shutDown();

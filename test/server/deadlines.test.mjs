@@ -73,7 +73,7 @@ test('send: output that was all taken meanwhile ends the deadline, no harm done'
   assert.deepEqual(c.calls, []);
 });
 
-test('idle (also the drain window during shutdown): close when output is not moving', () => {
+test('idle (also how long an idle connection stays during shutdown): close when output is not moving', () => {
   const t = timer(Deadline.Idle);
   const c = connection();
   expire(t, c, output(0), false);

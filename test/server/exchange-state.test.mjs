@@ -149,26 +149,26 @@ test('a cause ended by a transition leaves the socket paused until resumeDue say
   assert.equal(state.resumeDue(), false);
 });
 
-test('shutdown between exchanges drains: one more request is answered, then the connection closes', () => {
+test('shutdown between exchanges keeps the connection: one more request is answered, then the connection closes', () => {
   const state = new ExchangeState();
   state.shutDown();
-  assert.equal(state.keepAlive, KeepAlive.Draining);
+  assert.equal(state.keepAlive, KeepAlive.ShuttingDown);
   state.shutDown();
-  assert.equal(state.keepAlive, KeepAlive.Draining, 'a second shutdown changes nothing');
+  assert.equal(state.keepAlive, KeepAlive.ShuttingDown, 'a second shutdown changes nothing');
   state.startExchange(false, false, true);
-  assert.equal(state.keepAlive, KeepAlive.Disabled, 'the request that came while draining is the last');
+  assert.equal(state.keepAlive, KeepAlive.Disabled, 'the request that came during shutdown is the last');
   assert.equal(state.mustClose(false), true);
   assert.equal(state.responseComplete(false), Next.Close);
 });
 
-test('shutdown during an exchange closes after it, without draining', () => {
+test('shutdown during an exchange closes after it, without waiting for another', () => {
   const state = started();
   state.shutDown();
   assert.equal(state.keepAlive, KeepAlive.Disabled);
   assert.equal(state.responseComplete(false), Next.Close);
 });
 
-test('ending our side while draining disables keep-alive', () => {
+test('ending our side while shutting down disables keep-alive', () => {
   const state = new ExchangeState();
   state.shutDown();
   assert.equal(state.end(), true);
