@@ -121,7 +121,26 @@ test('--shutdown-delay: /healthz fails with 503 while requests are still served,
   }
 });
 
-test('SIGTERM: no new connections are accepted while draining', async () => {
+test('--shutdown-delay with --workers: every worker fails /healthz, then all exit 0', async () => {
+  const server = await startCli(['--quiet', '--workers', '2', '--shutdown-delay', '800ms']);
+  try {
+    process.kill(server.pid, 'SIGTERM');
+    await sleep(200);
+    // New connections each: the primary hands them to either worker.
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`http://127.0.0.1:${server.port}/healthz`, { headers: { connection: 'close' } });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [503, 503, 503, 503, 503, 503]);
+    assert.equal((await server.exited).code, 0, server.stderr());
+    assert.match(server.stderr(), /shutting down 2 workers, failing \/healthz for 0\.8s/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('SIGTERM: no new connections are accepted while shutting down', async () => {
   const server = await startCli(['--directory', dir, '--quiet']);
   try {
     const upload = await startUpload(server.port, 'hold.bin', 1000, 10);
