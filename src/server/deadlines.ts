@@ -20,12 +20,11 @@ import type { Output } from './output.js';
  *   response head has gone out, and the connection closes.
  * - Idle (`keepAliveTimeoutMs`): between exchanges. Expiry: silent close; postponed while
  *   the last response is still flowing to a client that reads it. During a graceful
- *   shutdown the same deadline bounds how long a connection that was idle stays (keep-alive
- *   ShuttingDown, see exchange-state.ts): it is neither cut short nor restarted, so a proxy
- *   whose own idle timeout is shorter (as it should be) always closes first, and the server's
- *   shutdown grace bounds it.
- * - Send (`sendTimeoutMs`): while the handler writes and the socket holds output the client
- *   has not taken. Re-armed whenever the client took some bytes, so it bounds a stall, not
+ *   shutdown a connection that was idle (keep-alive ShuttingDown, see exchange-state.ts)
+ *   keeps this deadline, neither cut short nor restarted: a proxy whose own idle timeout is
+ *   shorter (as it should be) closes first. The server's shutdown grace caps it.
+ * - Send (`sendTimeoutMs`): set when a write is refused (the socket holds output the client
+ *   has not taken) while no other deadline runs, i.e. while the handler writes its response. Re-armed whenever the client took some bytes, so it bounds a stall, not
  *   a slow download. Expiry: the connection is destroyed (the response cannot be finished);
  *   if the output was all taken meanwhile, the deadline simply ends (None).
  * - Linger (`LINGER_MS`): after we closed our side, we keep reading and dropping leftovers
