@@ -1,5 +1,5 @@
 import { unlinkSync } from 'node:fs';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { copyToFile } from './file-sink.js';
@@ -27,30 +27,67 @@ const inFlight = new Set<string>();
  * and only then renamed over it. On any failure the temporary file is removed.
  */
 export async function writeFileAtomic(target: string, source: Readable): Promise<void> {
-  const dir = path.dirname(target);
+  const staged = await stageFile(path.dirname(target), source);
+  try {
+    await staged.commit(target);
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  }
+}
+
+/** Bytes written and fsync'ed to a temporary file, not yet visible under any name. */
+export interface StagedFile {
+  /** Bytes in the file. */
+  size: number;
+  /** Renames it to `target` (same filesystem as the folder it was staged in) and makes that durable. */
+  commit(target: string): Promise<void>;
+  /** Removes it; never fails. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Streams `source` into a fresh temporary file in `dir`. Several staged files can be committed
+ * together once all of them are complete (a form with many files stores all or nothing); until
+ * then each keeps its heartbeat and stays in this process's uploads in flight.
+ * On failure the temporary file is removed and the error rethrown.
+ */
+export async function stageFile(dir: string, source: Readable): Promise<StagedFile> {
   const temp = path.join(dir, tempUploadName());
   const handle = await open(temp, 'wx', 0o644);
   inFlight.add(temp);
   const heartbeat = setInterval(() => {
-    const now = new Date();
-    handle.utimes(now, now).catch(() => {});
+    utimes(temp, new Date(), new Date()).catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  const settle = (): void => {
+    clearInterval(heartbeat);
+    inFlight.delete(temp);
+  };
+  const discard = async (): Promise<void> => {
+    settle();
+    await unlink(temp).catch(() => {});
+  };
+  let size: number;
   try {
     await copyToFile(source, handle);
     await handle.sync();
-    clearInterval(heartbeat);
+    size = (await handle.stat()).size;
     await handle.close();
-    await rename(temp, target);
   } catch (error) {
-    clearInterval(heartbeat);
     await handle.close().catch(() => {});
-    await unlink(temp).catch(() => {});
+    await discard();
     throw error;
-  } finally {
-    inFlight.delete(temp);
   }
-  await syncDirectory(dir);
+  return {
+    size,
+    async commit(target) {
+      await rename(temp, target);
+      settle();
+      await syncDirectory(path.dirname(target));
+    },
+    discard,
+  };
 }
 
 /** Makes a rename durable: the directory entry itself must reach the disk. */

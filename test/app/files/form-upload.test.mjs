@@ -1,0 +1,197 @@
+// POST of multipart/form-data: files stored under their names, everything or nothing, streamed.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { connect, exchange, parseResponses, rssOf, startCli } from '../../helpers.mjs';
+
+const BOUNDARY = '----wirehttpFormBoundary7MA4YWxkTrZu0gW';
+
+/** A multipart body: parts are { name, filename?, data }. */
+function formBody(parts) {
+  const pieces = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
+    const type = part.filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n';
+    pieces.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(part.data), Buffer.from('\r\n'));
+  }
+  pieces.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(pieces);
+}
+
+function formRequest(port, target, body, extra = '') {
+  return Buffer.concat([
+    Buffer.from(
+      `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n${extra}\r\n`,
+    ),
+    body,
+  ]);
+}
+
+/** Everything under `dir` except the server's own names, as sorted relative paths. */
+async function tree(dir) {
+  const names = await readdir(dir, { recursive: true });
+  return names.sort();
+}
+
+let dir;
+let server;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-form-'));
+  server = await startCli(['--directory', dir, '--quiet']);
+});
+after(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function post(target, parts, { pieces = 1, extra = '' } = {}) {
+  const raw = formRequest(server.port, target, formBody(parts), extra);
+  const size = Math.ceil(raw.length / pieces);
+  const split = [];
+  for (let i = 0; i < raw.length; i += size) split.push(raw.subarray(i, i + size));
+  const { raw: answer } = await exchange(server.port, pieces === 1 ? raw : split, { delayMs: pieces === 1 ? 0 : 2, idleMs: 3000 });
+  const [response] = parseResponses(answer);
+  return response;
+}
+
+test('to a folder URL: each file part under its own name, fields ignored, the answer lists them', async () => {
+  await mkdir(path.join(dir, 'inbox'));
+  const res = await post('/files/inbox/', [
+    { name: 'note', data: 'a field, not a file' },
+    { name: 'file', filename: 'a.txt', data: 'first' },
+    { name: 'file', filename: 'b b.bin', data: Buffer.from([0, 1, 2, 13, 10, 45, 45]) },
+  ]);
+  assert.equal(res.status, 201);
+  assert.equal(res.body.toString(), 'stored /files/inbox/a.txt (5 bytes)\nstored /files/inbox/b%20b.bin (7 bytes)\n');
+  assert.equal(await readFile(path.join(dir, 'inbox/a.txt'), 'utf8'), 'first');
+  assert.deepEqual(await readFile(path.join(dir, 'inbox/b b.bin')), Buffer.from([0, 1, 2, 13, 10, 45, 45]));
+  assert.deepEqual(await tree(path.join(dir, 'inbox')), ['a.txt', 'b b.bin']);
+});
+
+test('to a file URL: the one file part is stored as that file (not the multipart wrapper)', async () => {
+  const res = await post('/files/data.json', [{ name: 'file', filename: 'whatever.json', data: '{"ok":true}' }], { extra: 'Accept: application/json\r\n' });
+  assert.equal(res.status, 201);
+  assert.deepEqual(JSON.parse(res.body.toString()), { stored: [{ name: 'data.json', url: '/files/data.json', size: 11 }] });
+  assert.equal(await readFile(path.join(dir, 'data.json'), 'utf8'), '{"ok":true}');
+  const two = await post('/files/two.json', [
+    { name: 'a', filename: 'a', data: '1' },
+    { name: 'b', filename: 'b', data: '2' },
+  ]);
+  assert.equal(two.status, 400);
+  await assert.rejects(readFile(path.join(dir, 'two.json')), { code: 'ENOENT' });
+});
+
+test('boundaries split across every few bytes of the stream still parse exactly', async () => {
+  const data = Buffer.alloc(5000, 0);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+  // Bytes that look like the start of a boundary inside the data must not end the part.
+  data.write(`\r\n--${BOUNDARY.slice(0, 20)}`, 1000);
+  const res = await post('/files/split/', [{ name: 'f', filename: 'split.bin', data }], { pieces: 97 });
+  assert.equal(res.status, 201);
+  assert.deepEqual(await readFile(path.join(dir, 'split/split.bin')), data);
+});
+
+test('names with ../ are refused and nothing of the form is stored', async () => {
+  for (const filename of ['../escape.txt', 'a/../../escape.txt', '..', 'a\\b.txt', '.wirehttp/x']) {
+    const res = await post('/files/safe/', [
+      { name: 'f', filename: 'fine.txt', data: 'fine' },
+      { name: 'f', filename, data: 'evil' },
+    ]);
+    assert.ok(res.status === 400 || res.status === 404, `${filename}: ${res.status}`);
+    await assert.rejects(readFile(path.join(dir, 'escape.txt')), { code: 'ENOENT' });
+    await assert.rejects(readFile(path.join(dir, 'safe/fine.txt')), { code: 'ENOENT' }, `${filename}: nothing stored`);
+  }
+  // A name with sub-folders keeps them, inside the target folder.
+  const res = await post('/files/safe/', [{ name: 'f', filename: 'sub/deeper/x.txt', data: 'kept' }]);
+  assert.equal(res.status, 201);
+  assert.equal(await readFile(path.join(dir, 'safe/sub/deeper/x.txt'), 'utf8'), 'kept');
+  assert.deepEqual((await readdir(path.join(dir, 'safe'))).sort(), ['sub'], 'no temporary file left');
+});
+
+test('empty parts: an empty file is stored, a file input left empty is skipped, no file at all is a 400', async () => {
+  const res = await post('/files/empty/', [
+    { name: 'f', filename: 'zero.txt', data: '' },
+    { name: 'g', filename: '', data: '' },
+  ]);
+  assert.equal(res.status, 201);
+  assert.equal(res.body.toString(), 'stored /files/empty/zero.txt (0 bytes)\n');
+  assert.deepEqual(await tree(path.join(dir, 'empty')), ['zero.txt']);
+  const none = await post('/files/empty/', [{ name: 'only', data: 'a field' }]);
+  assert.equal(none.status, 400);
+});
+
+test('If-None-Match: * refuses the whole form when one name exists', async () => {
+  await mkdir(path.join(dir, 'cond'));
+  await writeFile(path.join(dir, 'cond/old.txt'), 'old');
+  const res = await post(
+    '/files/cond/',
+    [
+      { name: 'f', filename: 'new.txt', data: 'new' },
+      { name: 'f', filename: 'old.txt', data: 'replaced' },
+    ],
+    { extra: 'If-None-Match: *\r\n' },
+  );
+  assert.equal(res.status, 412);
+  assert.equal(await readFile(path.join(dir, 'cond/old.txt'), 'utf8'), 'old');
+  assert.deepEqual(await tree(path.join(dir, 'cond')), ['old.txt']);
+});
+
+test('a raw POST body keeps its exact bytes, whatever its content type', async () => {
+  const body = formBody([{ name: 'f', filename: 'x', data: 'y' }]);
+  const raw = Buffer.concat([
+    Buffer.from(`POST /files/raw.txt HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+    body,
+  ]);
+  const [res] = parseResponses((await exchange(server.port, raw)).raw);
+  assert.equal(res.status, 201);
+  assert.deepEqual(await readFile(path.join(dir, 'raw.txt')), body);
+});
+
+test('a connection cut mid-part stores nothing and leaves no temporary file', async () => {
+  await mkdir(path.join(dir, 'cut'));
+  const body = formBody([
+    { name: 'f', filename: 'complete.txt', data: 'complete' },
+    { name: 'f', filename: 'partial.bin', data: Buffer.alloc(1024 * 1024, 7) },
+  ]);
+  const raw = formRequest(server.port, '/files/cut/', body);
+  const socket = await connect(server.port);
+  socket.write(raw.subarray(0, raw.length - 300_000));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(await tree(path.join(dir, 'cut')), []);
+});
+
+test('a 200 MiB part is streamed to disk with flat server memory', { timeout: 120_000 }, async (t) => {
+  const total = 200 * 1024 * 1024;
+  const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+  const socket = await connect(server.port);
+  const answer = [];
+  socket.on('data', (d) => answer.push(d));
+  const ended = new Promise((resolve) => socket.once('close', resolve));
+  socket.write(
+    `POST /files/big/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+      `Content-Length: ${head.length + total + tail.length}\r\nConnection: close\r\n\r\n`,
+  );
+  socket.write(head);
+  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
+  const samples = [await rssOf(server.pid)];
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+    if (sent % (8 * chunk.length) === 0) samples.push(await rssOf(server.pid));
+  }
+  socket.end(tail);
+  await ended;
+  const [res] = parseResponses(Buffer.concat(answer));
+  assert.equal(res.status, 201, res.body.toString());
+  const peak = Math.max(...samples);
+  t.diagnostic(`server RSS ${(samples[0] / 1024 ** 2).toFixed(1)} MiB before, peak ${(peak / 1024 ** 2).toFixed(1)} MiB over ${samples.length} samples`);
+  assert.ok(peak - samples[0] < 64 * 1024 ** 2, `RSS grew by ${((peak - samples[0]) / 1024 ** 2).toFixed(1)} MiB`);
+  const stored = await readFile(path.join(dir, 'big/big.bin'));
+  assert.equal(stored.length, total);
+  assert.ok(stored.every((byte) => byte === 0x5a));
+});
