@@ -1,5 +1,6 @@
 import { Router } from '../index.js';
 import { addFileRoutes } from './files/index.js';
+import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
 export { discardUploadsInFlight, removeStaleUploads } from './files/index.js';
@@ -16,6 +17,7 @@ export interface AppOptions {
 /** The built-in application: the challenge's routes plus the file server. */
 export async function createApp(options: AppOptions): Promise<Router> {
   const router = new Router();
+  addFrontDoor(router, options.directory !== undefined);
   addTextRoutes(router);
   if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64);
   const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';

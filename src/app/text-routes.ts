@@ -16,9 +16,8 @@ function sendNegotiatedText(req: Request, res: Response, text: string): void {
   res.end(text);
 }
 
-/** The original challenge's routes: `/`, `/echo/{text}` and `/user-agent`. */
+/** The original challenge's text routes: `/echo/{text}` and `/user-agent` (`/` is front-door.ts). */
 export function addTextRoutes(router: Router): void {
-  router.get('/', (_req, res) => res.end());
   router.get('/echo/:text', (req, res) => sendNegotiatedText(req, res, req.params['text'] ?? ''));
   router.get('/user-agent', (req, res) => sendNegotiatedText(req, res, req.header('user-agent') ?? ''));
 }

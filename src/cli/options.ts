@@ -138,7 +138,8 @@ export function helpText(): string {
     'Usage: wirehttp [options]',
     '',
     'Serves GET /, /echo/{text}, /user-agent and /healthz and, with --directory, the files',
-    'of DIR under /files/{name} (GET to download, POST to upload).',
+    'of DIR under /files/{name}: a browser page to open at /files/; GET to download or list,',
+    'PUT or POST to upload (a raw body, or the files of a multipart form), DELETE to remove.',
     '',
     'Options (every option can also be set by its environment variable; the flag wins):',
   ];

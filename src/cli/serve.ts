@@ -107,5 +107,15 @@ export function startupLine(addresses: ListeningAddress[], options: CliOptions):
   const scheme = options.tlsCert !== undefined ? 'https' : 'http';
   const serving = options.directory !== undefined ? `serving ${options.directory}` : 'no --directory, /files/ answers 404';
   const workers = options.workers > 1 ? `, ${options.workers} workers` : '';
-  return `wirehttp listening on ${where.join(' and ')} (${scheme}), ${serving}${workers}\n`;
+  return `wirehttp listening on ${where.join(' and ')} (${scheme}), ${serving}${workers}\n${openLine(addresses, options, scheme)}`;
+}
+
+/** "open http://localhost:4221/files/": the address to paste into a browser, on its own line. */
+function openLine(addresses: ListeningAddress[], options: CliOptions, scheme: string): string {
+  const first = addresses[0];
+  if (first === undefined) return '';
+  const wildcard = options.host === 'localhost' || options.host === '0.0.0.0' || options.host === '::';
+  const host = wildcard ? 'localhost' : first.host.includes(':') ? `[${first.host}]` : first.host;
+  const where = options.directory !== undefined ? '/files/' : '/';
+  return `open ${scheme}://${host}:${first.port}${where}\n`;
 }
