@@ -1,4 +1,5 @@
-import type { Request, Router } from '../index.js';
+import type { Router } from '../index.js';
+import { acceptsHtml } from './files/index.js';
 
 /**
  * What a browser finds at the server's front door. A request that asks for HTML at `/` is sent
@@ -8,7 +9,7 @@ import type { Request, Router } from '../index.js';
  */
 export function addFrontDoor(router: Router, hasFiles: boolean): void {
   router.get('/', (req, res) => {
-    if (!acceptsHtml(req)) {
+    if (!acceptsHtml(req.header('accept'))) {
       res.end();
       return;
     }
@@ -29,11 +30,6 @@ export function addFrontDoor(router: Router, hasFiles: boolean): void {
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.end(FAVICON);
   });
-}
-
-/** True when the client lists text/html in Accept (browsers do for every page they open). */
-export function acceptsHtml(req: Request): boolean {
-  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.header('accept') ?? '');
 }
 
 /** The brand's server icon, in the listing's accent colour. */

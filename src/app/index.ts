@@ -12,6 +12,10 @@ export interface AppOptions {
   hidden?: boolean;
   /** Most path segments a PUT or POST may name, folders created on the way included (414 beyond); 64 by default. */
   maxPathDepth?: number;
+  /** A folder with an index.html serves it instead of its listing. */
+  index?: boolean;
+  /** Names that do not exist answer browsers with the served directory's index.html (single-page apps). */
+  spa?: boolean;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
@@ -19,7 +23,12 @@ export async function createApp(options: AppOptions): Promise<Router> {
   const router = new Router();
   addFrontDoor(router, options.directory !== undefined);
   addTextRoutes(router);
-  if (options.directory !== undefined) await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64);
+  if (options.directory !== undefined) {
+    await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64, {
+      index: options.index ?? false,
+      spa: options.spa ?? false,
+    });
+  }
   const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
   router.options('*', (_req, res) => {
     res.status = 204;

@@ -41,6 +41,8 @@ const FLAGS = {
   host: valued('ADDR', 'localhost', 'address to bind; localhost = 127.0.0.1 and ::1, 0.0.0.0 or :: for all', parseNonEmpty, 'H'),
   directory: optional('DIR', 'directory served and stored under /files/', parseNonEmpty, 'd'),
   hidden: toggle('also serve and list dot-files in DIR'),
+  index: toggle("a folder's index.html is served instead of its listing"),
+  spa: toggle('unknown names answer browsers with the root index.html (single-page apps)'),
   workers: valued('N|auto', '1', 'processes sharing the port; auto = one per CPU core', parseWorkers, 'w'),
   logFormat: valued('FORMAT', 'combined', 'access log on stdout: combined or json', parseLogFormat),
   quiet: toggle('no access log'),

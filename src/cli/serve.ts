@@ -51,7 +51,13 @@ export interface Readiness {
 
 /** The app's routes behind `GET /healthz`, which load balancers poll. */
 async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Router> {
-  const app = await createApp({ directory: options.directory, hidden: options.hidden, maxPathDepth: options.maxPathDepth });
+  const app = await createApp({
+    directory: options.directory,
+    hidden: options.hidden,
+    maxPathDepth: options.maxPathDepth,
+    index: options.index,
+    spa: options.spa,
+  });
   return new Router()
     .get('/healthz', (_req, res) => {
       res.setHeader('Cache-Control', 'no-store');

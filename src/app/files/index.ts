@@ -5,3 +5,4 @@
 export { addFileRoutes } from './routes.js';
 export { discardUploadsInFlight, removeStaleUploads } from './atomic-write.js';
 export { negotiateEncoding } from './content-coding.js';
+export { acceptsHtml } from './listing.js';

@@ -26,6 +26,11 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce)));
 }
 
+/** True when the client lists text/html in Accept (browsers do for every page they open). */
+export function acceptsHtml(accept: string | undefined): boolean {
+  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept ?? '');
+}
+
 /** JSON only when asked for ahead of (or without) HTML, so browsers always get the page. */
 export function wantsJson(accept: string | undefined): boolean {
   if (accept === undefined) return false;

@@ -5,13 +5,23 @@ import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
 import { deleteFile, storeFile, type FileRoot } from './file-write.js';
 import { fsError } from './fs-errors.js';
 import { readListing } from './listing-read.js';
-import { sendListing } from './listing.js';
+import { acceptsHtml, sendListing, wantsJson } from './listing.js';
+import { searchTerm, sendSearch } from './search-send.js';
 import { locate, parseFileName } from './safe-path.js';
 
-/** What every file-server handler works with: where the files are, and the cache of small ones. */
+/** Pages served in place of what the file server would answer; both off by default. */
+export interface FolderPages {
+  /** A folder URL with an index.html inside serves that file instead of the listing. */
+  index: boolean;
+  /** A name that does not exist, asked for by a client that accepts HTML, gets the root's index.html (single-page apps). */
+  spa: boolean;
+}
+
+/** What every file-server handler works with: where the files are, the cache of small ones, the folder pages. */
 export interface FileServer {
   root: FileRoot;
   cache: FileCache;
+  pages: FolderPages;
 }
 
 type FileHandler = (server: FileServer, req: Request, res: Response) => void | Promise<void>;
@@ -42,8 +52,8 @@ const ROUTES: readonly FileRoute[] = [
 ];
 
 /** The file server under `/files/`: download, list, upload, create folders, delete. */
-export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number): Promise<void> {
-  const server: FileServer = { root: { realRoot: await realpath(directory), hidden, maxPathDepth }, cache: new FileCache() };
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number, pages: FolderPages): Promise<void> {
+  const server: FileServer = { root: { realRoot: await realpath(directory), hidden, maxPathDepth }, cache: new FileCache(), pages };
   for (const route of ROUTES) router.on(route.method, route.pattern, bind(server, route));
 }
 
@@ -81,8 +91,8 @@ function requestName(req: Request): string {
   return req.params['*'] ?? '';
 }
 
-/** GET and HEAD: a file, a directory listing, or a redirect to the listing's "/" form. */
-async function get({ root, cache }: FileServer, req: Request, res: Response): Promise<void> {
+/** GET and HEAD: a file, a directory listing or search, or a redirect to the listing's "/" form. */
+async function get({ root, cache, pages }: FileServer, req: Request, res: Response): Promise<void> {
   const key = requestName(req);
   const now = Date.now();
   const hit = cache.fresh(key, now);
@@ -94,12 +104,18 @@ async function get({ root, cache }: FileServer, req: Request, res: Response): Pr
   const generation = cache.generation;
   const name = parseFileName(key, root.hidden);
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
-  if (!exists) throw new HttpError(404, 'Not Found');
+  if (!exists) {
+    if (pages.spa && acceptsHtml(req.header('accept')) && (await servePage(root, cache, req, res, []))) return;
+    throw new HttpError(404, 'Not Found');
+  }
   const info = await stat(real).catch((error: unknown) => {
     throw fsError(error);
   });
   if (info.isDirectory()) {
     if (!name.directory) return redirect(req, res, `${req.path}/`);
+    const term = searchTerm(req.query);
+    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden);
+    if (pages.index && !wantsJson(req.header('accept')) && (await servePage(root, cache, req, res, name.segments))) return;
     const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
       throw fsError(error);
     });
@@ -112,6 +128,22 @@ async function get({ root, cache }: FileServer, req: Request, res: Response): Pr
   });
   await serveFile(req, res, base, real, handle, { cache, key, generation, now });
 }
+
+/**
+ * Serves the index.html of the folder `segments` (--index, --spa); false when it has none,
+ * so the caller answers as it would have without the option.
+ */
+async function servePage(root: FileRoot, cache: FileCache, req: Request, res: Response, segments: string[]): Promise<boolean> {
+  const { real, exists } = await locate(root.realRoot, [...segments, INDEX_PAGE], root.hidden).catch(() => ({ real: '', exists: false }));
+  if (!exists || !(await stat(real).then((info) => info.isFile(), () => false))) return false;
+  const handle = await open(real, OPEN_FLAGS).catch(() => null);
+  if (handle === null) return false;
+  const key = [...segments, INDEX_PAGE].join('/');
+  await serveFile(req, res, INDEX_PAGE, real, handle, { cache, key, generation: cache.generation, now: Date.now() });
+  return true;
+}
+
+const INDEX_PAGE = 'index.html';
 
 function store({ root }: FileServer, req: Request, res: Response): Promise<void> {
   return storeFile(root, req, res, parseFileName(requestName(req), root.hidden));
