@@ -1,5 +1,6 @@
 import type { ListingEntry } from './listing-read.js';
-import { LISTING_SCRIPT, LISTING_STYLE } from './listing-assets.js';
+import { LISTING_STYLE } from './listing-assets.js';
+import { LISTING_SCRIPT } from './listing-script.js';
 
 /** Escapes text for HTML content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -19,33 +20,73 @@ export function humanSize(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-const ICON_FOLDER =
+export const ICON_FOLDER =
   '<svg class="icon folder" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.6l2 2h8.4A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z"/></svg>';
-const ICON_FILE =
+export const ICON_FILE =
   '<svg class="icon file" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.5 3h7L19 8.5v11a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 5 19.5v-15A1.5 1.5 0 0 1 6.5 3z"/><path class="fold" d="M13.5 3v5.5H19"/></svg>';
 const ICON_SERVER =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4.5A1.5 1.5 0 0 1 5.5 3h13A1.5 1.5 0 0 1 20 4.5v5a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 9.5zm0 10A1.5 1.5 0 0 1 5.5 13h13a1.5 1.5 0 0 1 1.5 1.5v5a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 19.5zM7 6v2h2V6zm0 10v2h2v-2z" fill-rule="evenodd"/></svg>';
-const ICON_DOWNLOAD =
+export const ICON_DOWNLOAD =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19.5h14"/></svg>';
-const ICON_DELETE =
+export const ICON_DELETE =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4.5 7h15M9.5 7V4.5h5V7m-8 0 .8 12.2A1.5 1.5 0 0 0 8.8 20.6h6.4a1.5 1.5 0 0 0 1.5-1.4L17.5 7"/></svg>';
 
-/** The directory listing page: self-contained HTML, inline CSS and JS, every name escaped. */
-export function renderListingPage(segments: readonly string[], entries: readonly ListingEntry[], nonce: string): string {
+const ICON_RENAME =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4"/></svg>';
+const ICON_QR =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h6v6H4zm10 0h6v6h-6zM4 14h6v6H4zm10 0h2v2h-2zm4 0h2v2h-2zm-4 4h2v2h-2zm4 0h2v2h-2z"/></svg>';
+const ICON_CANCEL = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
+
+/**
+ * What the requester may do here. The page shows an action only when its flag is set; access
+ * rules and new features add flags here and actions to the script's tables, not markup.
+ */
+export interface PageCapabilities {
+  /** Upload, create folders, rename, delete. */
+  write: boolean;
+}
+
+/**
+ * The data the page's script renders from, sent once as JSON inside the page. Entries are
+ * compact arrays [name, isFolder 0|1, size (-1 for folders), mtime in ms], in the server's
+ * name order (folders first), so the script sorts by name with the index alone.
+ */
+function pageData(segments: readonly string[], entries: readonly ListingEntry[], can: PageCapabilities): string {
+  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime)]);
+  const json = JSON.stringify({ root: segments.length === 0, entries: rows, can, icons: ICONS });
+  // Inside <script>, "<" could close the element: as \u003c it stays data.
+  return json.replace(/</g, '\\u003c');
+}
+
+/** Icons the script puts on rows and buttons. */
+const ICONS = { folder: ICON_FOLDER, file: ICON_FILE, download: ICON_DOWNLOAD, delete: ICON_DELETE, rename: ICON_RENAME, cancel: ICON_CANCEL };
+
+/**
+ * The directory listing page: a small shell, the entries as JSON, and the script that renders
+ * only the rows in view (so 20,000 entries load and sort in well under a second).
+ * Every name reaches the DOM as text, never as markup.
+ */
+export function renderListingPage(
+  segments: readonly string[],
+  entries: readonly ListingEntry[],
+  nonce: string,
+  can: PageCapabilities = { write: true },
+): string {
   const title = `/${segments.map((s) => `${s}/`).join('')}`;
   const folders = entries.filter((e) => e.type === 'directory').length;
   const files = entries.length - folders;
-  const rows = entries.map(renderRow).join('');
   const parent =
     segments.length > 0
-      ? `<tbody class="parent"><tr><td class="name"><a href="../">${ICON_FOLDER}<span>..</span></a></td><td class="num"></td><td class="date"></td><td class="row-actions"></td></tr></tbody>`
+      ? `<tbody class="parent"><tr><td class="name"><a href="../" aria-label="Parent folder">${ICON_FOLDER}<span>..</span></a></td><td class="num"></td><td class="date"></td><td class="row-actions"></td></tr></tbody>`
       : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>Index of ${escapeHtml(title)}</title>
+<link rel="icon" href="/favicon.ico">
 <style>${LISTING_STYLE}</style>
 </head>
 <body>
@@ -55,31 +96,38 @@ export function renderListingPage(segments: readonly string[], entries: readonly
 <span class="brand">${ICON_SERVER}wirehttp</span>
 <nav class="crumbs" aria-label="Breadcrumb">${renderBreadcrumb(segments)}</nav>
 </div>
-<div class="actions">
-<button type="button" id="new-folder" class="button">New folder</button>
-<label class="button primary" for="file-input">Upload files</label>
-<input id="file-input" type="file" multiple>
+<div class="actions" id="toolbar">
+<button type="button" id="qr" class="icon-button" title="QR code of this folder" aria-label="QR code of this folder">${ICON_QR}</button>
 </div>
 </div>
 </header>
 <main class="wrap">
+<form class="toolbar-search" role="search" method="get"><label class="sr-only" for="q">Search names below this folder</label><input id="q" name="q" type="search" placeholder="Search below this folder" autocomplete="off"><button class="button" type="submit">Search</button></form>
 <div id="message" role="status" hidden></div>
-<ul id="uploads" aria-label="Uploads" hidden></ul>
+<section id="uploads" aria-label="Uploads" hidden>
+<div class="overall"><span id="overall-text">Uploading</span><progress id="overall" max="1" value="0" aria-label="All uploads"></progress><span id="overall-state" class="state"></span><button type="button" id="cancel-all" class="icon-button" title="Cancel all uploads" aria-label="Cancel all uploads">${ICON_CANCEL}</button></div>
+<ul id="upload-list"></ul>
+</section>
 <div class="card">
-<table class="listing">
-<thead><tr>
+<table class="listing" aria-rowcount="${entries.length + 1}">
+<thead><tr aria-rowindex="1">
 <th data-key="name" aria-sort="ascending"><button type="button">Name</button></th>
 <th data-key="size" class="num"><button type="button">Size</button></th>
 <th data-key="mtime" class="date"><button type="button">Modified</button></th>
 <th class="row-actions"><span class="sr-only">Actions</span></th>
 </tr></thead>
-${parent}<tbody id="entries">${rows}</tbody>
+${parent}<tbody id="entries"></tbody>
 </table>
 <p class="empty"${entries.length > 0 ? ' hidden' : ''}>This folder is empty. Drop files here or use Upload files.</p>
 </div>
-<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>Drag files onto this page to upload them.</span></footer>
+<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>Drag files or folders onto this page to upload them. Arrow keys move, Enter opens, Backspace goes up.</span></footer>
 </main>
-<div id="drop-overlay" hidden><div>Drop files to upload to <strong>${escapeHtml(title)}</strong></div></div>
+<dialog id="ask" aria-labelledby="ask-title" aria-describedby="ask-text"><h2 id="ask-title"></h2><p id="ask-text">Something with this name is already in this folder.</p><div class="choices"><button type="button" class="button" data-choice="skip">Skip</button><button type="button" class="button" data-choice="skip-all">Skip all</button><button type="button" class="button" data-choice="replace-all">Replace all</button><button type="button" class="button primary" data-choice="replace">Replace</button></div></dialog>
+<dialog id="qr-dialog" aria-labelledby="qr-title"><h2 id="qr-title">Open this folder on a phone</h2><img id="qr-image" alt="QR code of this folder's address"><p id="qr-url"></p><div class="choices"><button type="button" class="button" id="qr-close">Close</button></div></dialog>
+<input id="file-input" type="file" multiple hidden aria-label="Files to upload">
+<input id="folder-input" type="file" webkitdirectory hidden aria-label="Folder to upload">
+<div id="drop-overlay" hidden><div>Drop files or folders to upload to <strong>${escapeHtml(title)}</strong></div></div>
+<script type="application/json" id="listing-data">${pageData(segments, entries, can)}</script>
 <script nonce="${nonce}">${LISTING_SCRIPT}</script>
 </body>
 </html>
@@ -94,22 +142,6 @@ function renderBreadcrumb(segments: readonly string[]): string {
     links.push(`<span class="sep">/</span><a href="${escapeHtml(href)}">${escapeHtml(segment)}</a>`);
   }
   return links.join('');
-}
-
-function renderRow(entry: ListingEntry): string {
-  const isDir = entry.type === 'directory';
-  const href = escapeHtml(encodeURIComponent(entry.name) + (isDir ? '/' : ''));
-  const name = escapeHtml(entry.name);
-  const mtime = Date.parse(entry.mtime);
-  const download = isDir ? '' : `<a class="icon-button download" href="${href}" download="${name}" title="Download" aria-label="Download ${name}">${ICON_DOWNLOAD}</a>`;
-  return (
-    `<tr data-name="${name}" data-type="${entry.type}" data-size="${entry.size ?? -1}" data-mtime="${mtime}">` +
-    `<td class="name"><a href="${href}">${isDir ? ICON_FOLDER : ICON_FILE}<span>${name}${isDir ? '/' : ''}</span></a></td>` +
-    `<td class="num">${entry.size === null ? '—' : humanSize(entry.size)}</td>` +
-    `<td class="date"><time datetime="${escapeHtml(entry.mtime)}">${escapeHtml(entry.mtime.slice(0, 16).replace('T', ' '))}</time></td>` +
-    `<td class="row-actions">${download}<button type="button" class="icon-button delete" title="Delete" aria-label="Delete ${name}">${ICON_DELETE}</button></td>` +
-    '</tr>'
-  );
 }
 
 function count(n: number, noun: string): string {

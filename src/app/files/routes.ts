@@ -6,6 +6,7 @@ import { deleteFile, storeFile, type FileRoot } from './file-write.js';
 import { fsError } from './fs-errors.js';
 import { readListing } from './listing-read.js';
 import { acceptsHtml, sendListing, wantsJson } from './listing.js';
+import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
 import { locate, parseFileName } from './safe-path.js';
 
@@ -113,6 +114,8 @@ async function get({ root, cache, pages }: FileServer, req: Request, res: Respon
   });
   if (info.isDirectory()) {
     if (!name.directory) return redirect(req, res, `${req.path}/`);
+    const qr = qrText(req.query);
+    if (qr !== null) return sendQrCode(res, qr);
     const term = searchTerm(req.query);
     if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden);
     if (pages.index && !wantsJson(req.header('accept')) && (await servePage(root, cache, req, res, name.segments))) return;
