@@ -83,5 +83,5 @@ footer{margin-top:12px;color:var(--muted);font-size:13px;display:flex;justify-co
 #drop-overlay{position:fixed;inset:0;background:rgba(36,87,214,.12);border:3px dashed var(--accent);display:flex;align-items:center;justify-content:center;z-index:10;pointer-events:none}
 #drop-overlay[hidden]{display:none}
 #drop-overlay div{background:var(--card);padding:18px 28px;border-radius:12px;font-size:16px;box-shadow:0 8px 30px rgba(31,35,40,.15)}
-@media (max-width:640px){.wrap{padding:0 12px}.actions{flex-wrap:wrap}#uploads li,#uploads .overall{grid-template-columns:minmax(0,1fr) 70px 44px 30px}th.date,td.date{display:none}th.num,td.num{width:84px}th.row-actions,td.row-actions{width:76px}}
+@media (max-width:640px){.wrap{padding:0 12px}.top .wrap{gap:8px;padding-top:8px;padding-bottom:8px}.actions{flex-wrap:wrap;gap:6px}.button{height:32px;padding:0 10px}#uploads li,#uploads .overall{grid-template-columns:minmax(0,1fr) 70px 44px 30px}th.date,td.date{display:none}th.num,td.num{width:84px}th.row-actions,td.row-actions{width:76px}}
 `;

@@ -102,6 +102,7 @@ export function renderListingPage(
 </div>
 </header>
 <main class="wrap">
+<h1 class="sr-only">Index of ${escapeHtml(title)}</h1>
 <form class="toolbar-search" role="search" method="get"><label class="sr-only" for="q">Search names below this folder</label><input id="q" name="q" type="search" placeholder="Search below this folder" autocomplete="off"><button class="button" type="submit">Search</button></form>
 <div id="message" role="status" hidden></div>
 <section id="uploads" aria-label="Uploads" hidden>

@@ -327,7 +327,7 @@ export const LISTING_SCRIPT = String.raw`
       cancel.insertAdjacentHTML('afterbegin', icons.cancel);
       li.append(label, bar, state, cancel);
       list.appendChild(li);
-      var job = { file: item.file, path: item.path, li: li, bar: bar, state: state, cancel: cancel, loaded: 0, status: 'waiting', xhr: null };
+      var job = { file: item.file, path: item.path, li: li, bar: bar, state: state, cancel: cancel, loaded: 0, status: 'waiting', replace: false, xhr: null };
       cancel.addEventListener('click', function () { stop(job); });
       jobs.push(job);
     });
@@ -348,7 +348,7 @@ export const LISTING_SCRIPT = String.raw`
     while (running < 3) {
       var job = jobs.filter(function (j) { return j.status === 'waiting'; })[0];
       if (!job) break;
-      send(job, false);
+      send(job);
     }
     progress();
     if (running === 0 && remaining() === 0) finish();
@@ -357,7 +357,8 @@ export const LISTING_SCRIPT = String.raw`
     job.status = status; job.state.textContent = text; job.li.className = status;
     job.cancel.disabled = true; job.xhr = null;
   }
-  function send(job, replace) {
+  function send(job) {
+    var replace = job.replace;
     running++;
     job.status = 'sending';
     var xhr = new XMLHttpRequest();
@@ -377,7 +378,7 @@ export const LISTING_SCRIPT = String.raw`
         job.status = 'asking'; job.state.textContent = 'exists';
         ask(job.path, jobs.length > 1).then(function (choice) {
           if (job.status !== 'asking') return;
-          if (choice === 'replace') { job.status = 'waiting'; job.loaded = 0; } else settle(job, 'skipped', 'skipped');
+          if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; } else settle(job, 'skipped', 'skipped');
           pump();
         });
         return;

@@ -20,7 +20,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   res.setHeader(
     'Content-Security-Policy',
     `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; ` +
-      `connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      `connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   );
   res.setHeader('Referrer-Policy', 'no-referrer');
   sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce)));
