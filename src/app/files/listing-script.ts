@@ -285,7 +285,7 @@ export const LISTING_SCRIPT = String.raw`
   var panel = document.getElementById('uploads'), list = document.getElementById('upload-list');
   var overallBar = document.getElementById('overall'), overallText = document.getElementById('overall-text');
   var overallState = document.getElementById('overall-state');
-  var jobs = [], running = 0, policy = null, asking = Promise.resolve();
+  var jobs = [], queue = [], running = 0, policy = null, asking = Promise.resolve();
   var askDialog = document.getElementById('ask');
   function ask(name, many) {
     // One question at a time, even with three uploads in flight.
@@ -313,7 +313,7 @@ export const LISTING_SCRIPT = String.raw`
   function pathUrl(path) { return path.split('/').map(encodeURIComponent).join('/'); }
   function upload(items) {
     if (items.length === 0) return;
-    if (running === 0) { jobs = []; policy = null; list.replaceChildren(); }
+    if (running === 0 && queue.length === 0) { jobs = []; policy = null; list.replaceChildren(); }
     panel.hidden = false;
     items.forEach(function (item) {
       var li = document.createElement('li'), label = document.createElement('span');
@@ -330,11 +330,19 @@ export const LISTING_SCRIPT = String.raw`
       var job = { file: item.file, path: item.path, li: li, bar: bar, state: state, cancel: cancel, loaded: 0, status: 'waiting', replace: false, xhr: null };
       cancel.addEventListener('click', function () { stop(job); });
       jobs.push(job);
+      queue.push(job);
     });
     pump();
   }
-  function remaining() { return jobs.filter(function (j) { return j.status === 'waiting' || j.status === 'sending'; }).length; }
+  function remaining() { return running + queue.length; }
+  // Many files make many progress events: count them up once per frame.
+  var counting = false;
   function progress() {
+    if (counting) return;
+    counting = true;
+    requestAnimationFrame(function () { counting = false; countProgress(); });
+  }
+  function countProgress() {
     var total = 0, loaded = 0, done = 0;
     jobs.forEach(function (j) {
       total += j.file.size; loaded += j.status === 'done' ? j.file.size : j.loaded;
@@ -345,13 +353,12 @@ export const LISTING_SCRIPT = String.raw`
     overallState.textContent = Math.floor(overallBar.value * 100) + '%';
   }
   function pump() {
-    while (running < 3) {
-      var job = jobs.filter(function (j) { return j.status === 'waiting'; })[0];
-      if (!job) break;
-      send(job);
+    while (running < 3 && queue.length > 0) {
+      var job = queue.shift();
+      if (job.status === 'waiting') send(job);
     }
     progress();
-    if (running === 0 && remaining() === 0) finish();
+    if (running === 0 && queue.length === 0 && !jobs.some(function (j) { return j.status === 'asking'; })) finish();
   }
   function settle(job, status, text) {
     job.status = status; job.state.textContent = text; job.li.className = status;
@@ -378,7 +385,7 @@ export const LISTING_SCRIPT = String.raw`
         job.status = 'asking'; job.state.textContent = 'exists';
         ask(job.path, jobs.length > 1).then(function (choice) {
           if (job.status !== 'asking') return;
-          if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; } else settle(job, 'skipped', 'skipped');
+          if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; queue.unshift(job); } else settle(job, 'skipped', 'skipped');
           pump();
         });
         return;

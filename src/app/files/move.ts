@@ -1,7 +1,6 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, type Request, type Response } from '../../index.js';
-import type { FileRoot } from './file-write.js';
 import { fsError } from './fs-errors.js';
 import { assertInside, isInside, locate, parseFileName, type FileName } from './safe-path.js';
 
@@ -18,7 +17,7 @@ export function isMoveRequest(req: Request): boolean {
 }
 
 /** Renames `name` to the body's `to` (any folder below the root, created when missing); 412 when `to` exists. */
-export async function moveFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
+export async function moveFile(root: { realRoot: string; hidden: boolean }, req: Request, res: Response, name: FileName): Promise<void> {
   if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be moved');
   const to = destination(await req.text(4096), root.hidden);
   const source = await locate(root.realRoot, name.segments, root.hidden);
