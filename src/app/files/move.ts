@@ -2,7 +2,7 @@ import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, type Request, type Response } from '../../index.js';
 import { fsError } from './fs-errors.js';
-import { assertInside, isInside, locate, parseFileName, type FileName } from './safe-path.js';
+import { assertCreatable, assertInside, isInside, locate, parseFileName, type FileName } from './safe-path.js';
 
 /**
  * The listing page's rename and move: a POST to the file or folder URL whose body, of this
@@ -17,9 +17,10 @@ export function isMoveRequest(req: Request): boolean {
 }
 
 /** Renames `name` to the body's `to` (any folder below the root, created when missing); 412 when `to` exists. */
-export async function moveFile(root: { realRoot: string; hidden: boolean }, req: Request, res: Response, name: FileName): Promise<void> {
+export async function moveFile(root: { realRoot: string; hidden: boolean; maxPathDepth: number }, req: Request, res: Response, name: FileName): Promise<void> {
   if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be moved');
   const to = destination(await req.text(4096), root.hidden);
+  assertCreatable(root.realRoot, to, root.maxPathDepth);
   const source = await locate(root.realRoot, name.segments, root.hidden);
   if (!source.exists) throw new HttpError(404, 'Not Found');
   // Move the name that was asked for: a link inside the root moves, its target stays.
