@@ -10,7 +10,7 @@ import { assertCreatable, assertInside, isInside, locate, parseFileName, type Fi
  * a POST of any other body still stores that body byte for byte. (WebDAV's MOVE replaces it
  * once the server speaks WebDAV.)
  */
-export const MOVE_TYPE = 'application/vnd.wirehttp.move+json';
+export const MOVE_TYPE = 'application/x-wirehttp-move+json';
 
 export function isMoveRequest(req: Request): boolean {
   return req.method === 'POST' && (req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === MOVE_TYPE;

@@ -24,21 +24,24 @@ test('20,000 entries: usable in under 1 s, sorting by any column in under 200 ms
   try {
     const url = `http://127.0.0.1:${server.port}/files/`;
     await tab.goto(url); // a first visit warms the server's and the browser's caches
-    const loads = [];
     const timings = [];
     for (let run = 0; run < 3; run++) {
-      const started = Date.now();
       await tab.goto(url, { waitUntil: 'commit' });
       await tab.waitForSelector('#entries tr[data-pos="0"] td.name a');
-      loads.push(Date.now() - started);
       timings.push(
         await tab.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0];
-          return { server: Math.round(nav.responseStart - nav.requestStart), transfer: Math.round(nav.responseEnd - nav.responseStart), page: Math.round(performance.now() - nav.responseEnd) };
+          const ready = performance.getEntriesByName('listing-ready')[0].startTime;
+          return {
+            total: Math.round(ready),
+            server: Math.round(nav.responseStart - nav.requestStart),
+            transfer: Math.round(nav.responseEnd - nav.responseStart),
+            page: Math.round(ready - nav.responseEnd),
+          };
         }),
       );
     }
-    const load = Math.min(...loads);
+    const load = Math.min(...timings.map((m) => m.total));
     const sorts = {};
     for (const key of ['size', 'mtime', 'name']) {
       sorts[key] = await tab.evaluate((k) => {
@@ -51,10 +54,10 @@ test('20,000 entries: usable in under 1 s, sorting by any column in under 200 ms
     }
     const rows = await tab.locator('#entries tr[data-pos]').count();
     const summary = await tab.locator('#summary').innerText();
-    t.diagnostic(`load to first row: ${loads.join(', ')} ms (best ${load}; ${timings.map((m) => `server ${m.server}, transfer ${m.transfer}, page ${m.page}`).join(' / ')}); sort ms: ${JSON.stringify(sorts, (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}; rows in the DOM: ${rows}`);
+    t.diagnostic(`navigation start to usable rows: ${timings.map((m) => `${m.total} ms (server ${m.server}, transfer ${m.transfer}, page ${m.page})`).join(' / ')}; sort ms: ${JSON.stringify(sorts, (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}; rows in the DOM: ${rows}`);
     assert.equal(summary, '200 folders, 19800 files');
     assert.ok(rows < 120, `only the rows in view are rendered (${rows})`);
-    // The page's own part (from the last byte to a usable first row) is what the page
+    // The page's own part (from its last byte to the "listing-ready" mark) is what the page
     // controls; the server's part is 20,000 stats, which on the shared 2-core test machine
     // under load took most of the total. The whole must stay far below the old page's 11 s.
     const pageMs = Math.min(...timings.map((m) => m.page));
@@ -62,6 +65,7 @@ test('20,000 entries: usable in under 1 s, sorting by any column in under 200 ms
     assert.ok(load < 3000, `usable after ${load} ms`);
     for (const [key, ms] of Object.entries(sorts)) assert.ok(ms < 200, `sort by ${key} took ${ms} ms`);
     // Sorting is real: by size descending the largest file comes first (folders stay on top).
+    await tab.click('th[data-key="size"] button');
     await tab.click('th[data-key="size"] button');
     assert.equal(await tab.locator('th[data-key="size"]').getAttribute('aria-sort'), 'descending');
     await tab.evaluate(() => window.scrollTo(0, 200 * 45 + 100));

@@ -1,4 +1,4 @@
-// The page's rename and move: POST of application/vnd.wirehttp.move+json to the name to move.
+// The page's rename and move: POST of application/x-wirehttp-move+json to the name to move.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startCli } from '../../helpers.mjs';
 
-const MOVE = 'application/vnd.wirehttp.move+json';
+const MOVE = 'application/x-wirehttp-move+json';
 let dir;
 let server;
 before(async () => {
