@@ -5,6 +5,7 @@ import { HttpServer } from './server/server.js';
 
 export { HttpError } from './protocol/http-error.js';
 export { Router, sendText } from './api/router.js';
+export { serve, type FetchHandler, type ServeInfo, type ServeOptions } from './api/fetch/serve.js';
 export { DEFAULT_SERVER_OPTIONS, type ResponseRecord, type ServerOptions } from './server/config.js';
 export type { Handler } from './server/handler.js';
 export { BodyTooLargeError, type Request } from './server/request.js';

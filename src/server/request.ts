@@ -37,6 +37,12 @@ export class Request {
   /** Why the body will never complete, when that happened before anyone asked for it. */
   private bodyAbort: Error | null = null;
   private headerRecord: Record<string, string> | null = null;
+  /**
+   * @internal Called once if the exchange is given up before it completes (client gone,
+   * timeout, framing error): how a fetch handler's `signal` learns of it without a listener
+   * on the socket per request.
+   */
+  onAbandon: ((reason: Error) => void) | null = null;
 
   /** @internal Requests are made by the connection, one per exchange. */
   constructor(
@@ -79,6 +85,11 @@ export class Request {
   /** A header's value (name in any case); repeated fields are joined with ", ". */
   header(name: string): string | undefined {
     return this.head.get(name);
+  }
+
+  /** @internal The header fields as received: name, value, name, value… (names lower-case). */
+  get fields(): readonly string[] {
+    return this.head.fields;
   }
 
   /** All headers as a record keyed by lower-case name. */
@@ -147,6 +158,11 @@ export class Request {
 
   /** @internal The body will never complete (connection lost or framing error). */
   abortBody(reason: Error): void {
+    const listener = this.onAbandon;
+    if (listener !== null) {
+      this.onAbandon = null;
+      listener(reason);
+    }
     if (this.bodyEnded) return;
     this.bodyEnded = true;
     if (this.bodyStream !== null) failBody(this.bodyStream, reason);

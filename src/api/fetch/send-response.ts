@@ -1,0 +1,105 @@
+import type { Response as WireResponse } from '../../server/response.js';
+
+/** Response headers the connection layer writes itself (framing, date, persistence). */
+const SERVER_OWNED = new Set(['transfer-encoding', 'date', 'connection', 'keep-alive', 'content-length']);
+
+/**
+ * The Content-Type of a body that names none, and what undici's Response gives a string body:
+ * as @hono/node-server sends them, so moving an app between the two changes no header.
+ */
+const DEFAULT_TYPE = 'text/plain; charset=UTF-8';
+const UNDICI_TEXT_TYPE = 'text/plain;charset=UTF-8';
+
+/** How many body chunks are taken without waiting before the response counts as streamed. */
+const EAGER_READS = 3;
+
+/**
+ * Microtask turns a read may take and still count as ready: a string, bytes, Blob or
+ * URLSearchParams body settles in 1, a FormData body (encoded by an async generator) in 6
+ * (measured on Node 20); a stream fed by timers or I/O never does.
+ */
+const READY_TURNS = 8;
+
+type Reader = ReadableStreamDefaultReader<Uint8Array>;
+
+/**
+ * Writes a WHATWG `Response` to the connection. A body that is complete after a few reads
+ * that resolve at once (a string, bytes, a Blob, form data — anything not produced over time)
+ * leaves with a Content-Length in one write; any other body streams with backpressure, chunked
+ * unless the handler set Content-Length.
+ */
+export async function sendResponse(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> {
+  res.status = response.status;
+  let declared: string | null = null;
+  let typed = false;
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') continue;
+    if (name === 'content-type') {
+      typed = true;
+      res.setHeader(name, value === UNDICI_TEXT_TYPE ? DEFAULT_TYPE : value);
+    } else if (!SERVER_OWNED.has(name)) res.setHeader(name, value);
+    else if (name === 'content-length') declared = value;
+    else if (name === 'connection' && value.toLowerCase() === 'close') res.closeConnection();
+  }
+  for (const cookie of response.headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  const body = response.body;
+  if (body === null) {
+    // Only a HEAD answer may announce a length without carrying the body.
+    if (declared !== null && isHead) res.setHeader('content-length', declared);
+    res.end();
+    return;
+  }
+  if (!typed) res.setHeader('content-type', DEFAULT_TYPE);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  for (let i = 0; i < EAGER_READS && pending === null; i++) {
+    const read = reader.read();
+    const result = await settledSoon(read);
+    if (result === null) pending = read;
+    else if (result.done) {
+      if (declared !== null) res.setHeader('content-length', declared);
+      res.end(join(chunks));
+      return;
+    } else chunks.push(result.value);
+  }
+  if (declared !== null) res.setHeader('content-length', declared);
+  if (isHead) {
+    await reader.cancel();
+    res.end();
+    return;
+  }
+  await res.send(remaining(chunks, pending ?? reader.read(), reader));
+}
+
+/** The read's result if it settles within READY_TURNS microtask turns, else null. */
+function settledSoon<T>(read: Promise<T>): Promise<T | null> {
+  let later: Promise<null> = Promise.resolve(null);
+  for (let i = 1; i < READY_TURNS; i++) later = later.then(() => null);
+  return Promise.race([read, later]);
+}
+
+async function* remaining(chunks: Uint8Array[], next: Promise<ReadableStreamReadResult<Uint8Array>>, reader: Reader): AsyncGenerator<Uint8Array> {
+  let finished = false;
+  try {
+    yield* chunks;
+    let read = next;
+    for (;;) {
+      const result = await read;
+      if (result.done) break;
+      yield result.value;
+      read = reader.read();
+    }
+    finished = true;
+  } finally {
+    // The client went away or a write failed: stop the producer.
+    if (!finished) await reader.cancel().catch(ignore);
+  }
+}
+
+function join(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  return Buffer.concat(chunks);
+}
+
+function ignore(): void {}
