@@ -7,6 +7,7 @@ import { BodyIncomplete } from './file-sink.js';
 import { fsError } from './fs-errors.js';
 import { isFormUpload, storeForm } from './form-upload.js';
 import { isMoveRequest, moveFile } from './move.js';
+import { mountPath } from './mount.js';
 import { assertCreatable, assertInside, locate, type FileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 
@@ -31,7 +32,7 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
   assertCreatable(root.realRoot, name, root.maxPathDepth);
   if (isFormUpload(req)) return storeForm(root, req, res, name);
   if (isMoveRequest(req)) return moveFile(root, req, res, name);
-  if (name.directory) return makeDirectory(root, res, name);
+  if (name.directory) return makeDirectory(root, req, res, name);
   const located = await locate(root.realRoot, name.segments, root.hidden);
   const { real } = located;
   // A concurrent DELETE may remove the name between locating and looking at it: then it is new.
@@ -61,12 +62,12 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
   });
   res.status = req.method === 'PUT' && exists ? 204 : 201;
   res.setHeader('ETag', entityTag(stored));
-  if (res.status === 201) res.setHeader('Location', fileUrl(name.segments, false));
+  if (res.status === 201) res.setHeader('Location', fileUrl(req, name.segments, false));
   res.end();
 }
 
 /** POST or PUT on a name ending in "/": creates that directory (and missing parents). */
-async function makeDirectory(root: FileRoot, res: Response, name: FileName): Promise<void> {
+async function makeDirectory(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
   if (exists) throw new HttpError(409, 'Something with that name exists already');
   await makeDirectories(path.dirname(real)).catch((error: unknown) => {
@@ -77,7 +78,7 @@ async function makeDirectory(root: FileRoot, res: Response, name: FileName): Pro
     throw conflictOrFsError(error);
   });
   res.status = 201;
-  res.setHeader('Location', fileUrl(name.segments, true));
+  res.setHeader('Location', fileUrl(req, name.segments, true));
   res.end();
 }
 
@@ -150,6 +151,7 @@ function conflictOrFsError(error: unknown): Error {
   return fsError(error);
 }
 
-function fileUrl(segments: readonly string[], directory: boolean): string {
-  return `/files/${segments.map(encodeURIComponent).join('/')}${directory ? '/' : ''}`;
+/** The URL path of a stored name, below where the file server is mounted ("/files/"). */
+function fileUrl(req: Request, segments: readonly string[], directory: boolean): string {
+  return `${mountPath(req)}${segments.map(encodeURIComponent).join('/')}${directory ? '/' : ''}`;
 }

@@ -70,6 +70,8 @@ export function renderListingPage(
   segments: readonly string[],
   entries: readonly ListingEntry[],
   nonce: string,
+  /** The URL path the file server is mounted at ("/files/"), still percent-encoded. */
+  base: string,
   can: PageCapabilities = { write: true },
 ): string {
   const title = `/${segments.map((s) => `${s}/`).join('')}`;
@@ -94,7 +96,7 @@ export function renderListingPage(
 <div class="wrap">
 <div class="left">
 <span class="brand">${ICON_SERVER}wirehttp</span>
-<nav class="crumbs" aria-label="Breadcrumb">${renderBreadcrumb(segments)}</nav>
+<nav class="crumbs" aria-label="Breadcrumb">${renderBreadcrumb(base, segments)}</nav>
 </div>
 <div class="actions" id="toolbar">
 <button type="button" id="qr" class="icon-button" title="QR code of this folder" aria-label="QR code of this folder">${ICON_QR}</button>
@@ -135,14 +137,25 @@ ${parent}<tbody id="entries"></tbody>
 `;
 }
 
-function renderBreadcrumb(segments: readonly string[]): string {
-  let href = '/files/';
-  const links = [`<a href="${href}">files</a>`];
+function renderBreadcrumb(base: string, segments: readonly string[]): string {
+  let href = base;
+  const links = [`<a href="${escapeHtml(href)}">${escapeHtml(mountName(base))}</a>`];
   for (const segment of segments) {
     href += `${encodeURIComponent(segment)}/`;
     links.push(`<span class="sep">/</span><a href="${escapeHtml(href)}">${escapeHtml(segment)}</a>`);
   }
   return links.join('');
+}
+
+/** The last segment of the mount's path ("files" for "/files/"), or "/" at the root. */
+function mountName(base: string): string {
+  const name = base.slice(base.lastIndexOf('/', base.length - 2) + 1, -1);
+  if (name === '') return '/';
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 function count(n: number, noun: string): string {

@@ -4,6 +4,7 @@ import type { Request, Response } from '../../index.js';
 import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
 import { renderListingPage } from './listing-page.js';
 import type { ListingEntry } from './listing-read.js';
+import { mountPath } from './mount.js';
 
 /** Sends a listing as JSON when the client asks for it (Accept), else as the HTML page. */
 export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[]): void {
@@ -23,7 +24,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
       `connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   );
   res.setHeader('Referrer-Policy', 'no-referrer');
-  sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce)));
+  sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce, mountPath(req))));
 }
 
 /** True when the client lists text/html in Accept (browsers do for every page they open). */

@@ -8,6 +8,7 @@ import { readListing } from './listing-read.js';
 import { acceptsHtml, sendListing, wantsJson } from './listing.js';
 import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
+import { requestName } from './mount.js';
 import { locate, parseFileName } from './safe-path.js';
 
 /** Pages served in place of what the file server would answer; both off by default. */
@@ -18,12 +19,30 @@ export interface FolderPages {
   spa: boolean;
 }
 
-/** What every file-server handler works with: where the files are, the cache of small ones, the folder pages. */
+/** What every file-server handler works with: where the files are, the cache of small ones, the folder pages, the switches. */
 export interface FileServer {
   root: FileRoot;
   cache: FileCache;
   pages: FolderPages;
+  /** A directory URL answers its listing; off, 404. */
+  listing: boolean;
+  /** The methods answered, for OPTIONS. */
+  allow: string;
 }
+
+export interface ServeFilesOptions {
+  /** Serve and list dot-files (names starting with "."); default false: they answer 404. */
+  hidden?: boolean;
+  /** A directory URL ending in "/" answers its listing (HTML, or JSON when asked); default true. Off: 404. */
+  listing?: boolean;
+  /** PUT and POST store files (a name ending in "/" creates a folder), DELETE removes; default false (405). */
+  uploads?: boolean;
+  /** Most path segments an upload may name, folders created on the way included (414 beyond); default 64. */
+  maxPathDepth?: number;
+}
+
+/** As the CLI's --max-path-depth by default. */
+const DEFAULT_MAX_PATH_DEPTH = 64;
 
 type FileHandler = (server: FileServer, req: Request, res: Response) => void | Promise<void>;
 
@@ -52,10 +71,67 @@ const ROUTES: readonly FileRoute[] = [
   { method: 'OPTIONS', pattern: '/files/*', handler: options },
 ];
 
-/** The file server under `/files/`: download, list, upload, create folders, delete. */
+/**
+ * The file server under `/files/`: download, list, upload, create folders, delete. The rows
+ * under `/files/*` are served by the same dispatcher `serveFiles` gives library users.
+ */
 export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number, pages: FolderPages): Promise<void> {
-  const server: FileServer = { root: { realRoot: await realpath(directory), hidden, maxPathDepth }, cache: new FileCache(), pages };
-  for (const route of ROUTES) router.on(route.method, route.pattern, bind(server, route));
+  const root: FileRoot = { realRoot: await realpath(directory), hidden, maxPathDepth };
+  const server: FileServer = { root, cache: new FileCache(), pages, listing: true, allow: ALLOW };
+  const files = dispatcher(server, ROUTES.filter(underMount));
+  for (const route of ROUTES) router.on(route.method, route.pattern, underMount(route) ? files : bind(server, route));
+}
+
+/**
+ * The file server as one handler to mount on a route ending in `*`, e.g.
+ * `router.get('/static/*', serveFiles('./public'))`: files with ranges, validators and
+ * compression (precompressed siblings too), directory listings, and with `uploads` atomic
+ * uploads and deletes — the rows of ROUTES under `/files/*`, with the mount's own path in
+ * links and Location. Mounted without a router, the whole path is the name.
+ */
+export function serveFiles(directory: string, options: ServeFilesOptions = {}): Handler {
+  const routes = ROUTES.filter((route) => underMount(route) && (route.changes !== true || options.uploads === true));
+  const hidden = options.hidden ?? false;
+  const maxPathDepth = options.maxPathDepth ?? DEFAULT_MAX_PATH_DEPTH;
+  const allow = methodsOf(routes).join(', ');
+  let files: Handler | null = null;
+  const ready = realpath(directory).then((realRoot) => {
+    const server: FileServer = { root: { realRoot, hidden, maxPathDepth }, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow };
+    files = dispatcher(server, routes);
+    return files;
+  });
+  // A missing directory fails each request (500, reported), not the process.
+  ready.catch(ignore);
+  return (req, res) => (files === null ? ready.then((handler) => handler(req, res)) : files(req, res));
+}
+
+/** serveFiles serves what is asked for: no index.html in place of a listing, no single-page fallback. */
+const NO_PAGES: FolderPages = { index: false, spa: false };
+
+/** Rows served relative to where the file server is mounted (the rest are the CLI's own). */
+function underMount(route: FileRoute): boolean {
+  return route.pattern === '/files/*';
+}
+
+/** The methods `routes` answer, HEAD with GET. */
+function methodsOf(routes: readonly FileRoute[]): string[] {
+  const methods = routes.map((route) => route.method);
+  return methods.includes('GET') && !methods.includes('HEAD') ? ['GET', 'HEAD', ...methods.filter((m) => m !== 'GET')] : methods;
+}
+
+/** One handler for `routes`, chosen by method (GET also answers HEAD); others get 405 with Allow. */
+function dispatcher(server: FileServer, routes: readonly FileRoute[]): Handler {
+  const byMethod = new Map(routes.map((route) => [route.method, bind(server, route)]));
+  const get = byMethod.get('GET');
+  if (get !== undefined && !byMethod.has('HEAD')) byMethod.set('HEAD', get);
+  return (req, res) => {
+    const handler = byMethod.get(req.method);
+    if (handler !== undefined) return handler(req, res);
+    res.status = 405;
+    res.setHeader('Allow', server.allow);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('Method Not Allowed\n');
+  };
 }
 
 function bind(server: FileServer, route: FileRoute): Handler {
@@ -87,13 +163,8 @@ function guardBody(req: Request): void {
 
 function ignore(): void {}
 
-/** The name under /files/ the request is about, still unchecked. */
-function requestName(req: Request): string {
-  return req.params['*'] ?? '';
-}
-
 /** GET and HEAD: a file, a directory listing or search, or a redirect to the listing's "/" form. */
-async function get({ root, cache, pages }: FileServer, req: Request, res: Response): Promise<void> {
+async function get({ root, cache, pages, listing }: FileServer, req: Request, res: Response): Promise<void> {
   const key = requestName(req);
   const now = Date.now();
   const hit = cache.fresh(key, now);
@@ -113,6 +184,7 @@ async function get({ root, cache, pages }: FileServer, req: Request, res: Respon
     throw fsError(error);
   });
   if (info.isDirectory()) {
+    if (!listing) throw new HttpError(404, 'Not Found');
     if (!name.directory) return redirect(req, res, `${req.path}/`);
     const qr = qrText(req.query);
     if (qr !== null) return sendQrCode(res, qr);
@@ -156,9 +228,9 @@ function remove({ root }: FileServer, req: Request, res: Response): Promise<void
   return deleteFile(root, req, res, parseFileName(requestName(req), root.hidden));
 }
 
-function options(_server: FileServer, _req: Request, res: Response): void {
+function options(server: FileServer, _req: Request, res: Response): void {
   res.status = 204;
-  res.setHeader('Allow', ALLOW);
+  res.setHeader('Allow', server.allow);
   res.end();
 }
 

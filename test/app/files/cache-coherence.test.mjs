@@ -5,7 +5,8 @@ import { mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { exchange, parseResponses, startCli } from '../../helpers.mjs';
+import { exchange, parseResponses } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 let dir;
 let outside;
@@ -15,7 +16,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wirehttp-cache-'));
   outside = await mkdtemp(path.join(os.tmpdir(), 'wirehttp-outside-'));
-  server = await startCli(['--directory', dir]);
+  server = await startFileServer(['--directory', dir]);
 });
 after(async () => {
   await server.stop();

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 const STATE = '{"locks":[]}';
 
@@ -23,7 +23,7 @@ for (const flags of [[], ['--hidden']]) {
       await writeFile(path.join(dir, 'sub', '.wirehttp', 'state.json'), STATE);
       await writeFile(path.join(dir, 'visible.txt'), 'hello');
       await symlink('.wirehttp', path.join(dir, 'meta-link'));
-      server = await startCli(['--directory', dir, ...flags]);
+      server = await startFileServer(['--directory', dir, ...flags]);
       base = `http://127.0.0.1:${server.port}/files/`;
     });
     after(async () => {

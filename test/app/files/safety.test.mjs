@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, exchange, parseResponses, startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 let base; // holds served/ and outside/
 let dir;
@@ -28,7 +29,7 @@ before(async () => {
   await symlink('real.txt', path.join(dir, 'inlink.txt'));
   await mkdir(path.join(dir, 'sub'));
   await symlink('../real.txt', path.join(dir, 'sub/up.txt'));
-  server = await startCli(['--directory', dir]);
+  server = await startFileServer(['--directory', dir]);
 });
 after(async () => {
   if (server.proc.exitCode !== null) console.error(server.stderr());

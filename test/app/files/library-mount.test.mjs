@@ -1,0 +1,22 @@
+// serveFiles mounted under a library Router passes the CLI's own file-server tests: the same
+// test files run again with WIREHTTP_TEST_FILES=library (see file-server.mjs).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SHARED = ['http.test.mjs', 'safety.test.mjs', 'cache-coherence.test.mjs', 'metadata-area.test.mjs'];
+
+for (const file of SHARED) {
+  test(`${file} against serveFiles under a library router`, { timeout: 120_000 }, async () => {
+    const proc = spawn(process.execPath, ['--test', '--test-reporter=dot', fileURLToPath(new URL(file, import.meta.url))], {
+      env: { ...process.env, WIREHTTP_TEST_FILES: 'library' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout.on('data', (d) => (output += d));
+    proc.stderr.on('data', (d) => (output += d));
+    const code = await new Promise((resolve) => proc.once('exit', resolve));
+    assert.equal(code, 0, output);
+  });
+}
