@@ -1,5 +1,6 @@
-// The same Hono app answered by @hono/node-server and by wirehttp's serve({ fetch }): every
-// route must give the same status, body, content type, location and cookies.
+// The same Hono app answered by @hono/node-server and by wirehttp's serve({ fetch }), with the
+// platform's Response and with the light one (overrideGlobalObjects): every route must give
+// the same status, body, content type, location and cookies.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
@@ -10,8 +11,8 @@ import { checksum } from './fixtures/hono-app.mjs';
 
 const servers = {};
 
-async function start(name, script) {
-  const proc = spawn(process.execPath, [fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url))], {
+async function start(name, script, ...args) {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url)), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const startup = listeningPort(proc);
@@ -19,7 +20,11 @@ async function start(name, script) {
 }
 
 before(async () => {
-  await Promise.all([start('node', 'hono-node-server.mjs'), start('wire', 'hono-wirehttp.mjs')]);
+  await Promise.all([
+    start('node', 'hono-node-server.mjs'),
+    start('wire', 'hono-wirehttp.mjs'),
+    start('light', 'hono-wirehttp.mjs', 'light'),
+  ]);
 });
 
 after(() => {
@@ -39,12 +44,14 @@ async function answer(name, path, init = {}) {
   };
 }
 
-/** Asks both servers; asserts the answers agree and returns wirehttp's. */
+/** Asks every server; asserts wirehttp's answers agree with @hono/node-server's and returns one. */
 async function same(path, makeInit = () => ({})) {
   const expected = await answer('node', path, makeInit());
-  const actual = await answer('wire', path, makeInit());
-  assert.deepEqual(actual, expected, `${makeInit().method ?? 'GET'} ${path}`);
-  return actual;
+  for (const name of ['wire', 'light']) {
+    const actual = await answer(name, path, makeInit());
+    assert.deepEqual(actual, expected, `${name}: ${makeInit().method ?? 'GET'} ${path}`);
+  }
+  return expected;
 }
 
 const text = (a) => Buffer.from(a.body, 'base64').toString();
@@ -118,7 +125,7 @@ test('binary body', async () => {
 });
 
 test('the request signal aborts when the client disconnects', async () => {
-  for (const name of ['node', 'wire']) {
+  for (const name of ['node', 'wire', 'light']) {
     const socket = net.connect(servers[name].port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`GET /wait/${name} HTTP/1.1\r\nHost: x\r\n\r\n`);

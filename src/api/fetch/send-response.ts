@@ -1,4 +1,5 @@
 import type { Response as WireResponse } from '../../server/response.js';
+import { LightResponse } from './light-response.js';
 
 /** Response headers the connection layer writes itself (framing, date, persistence). */
 const SERVER_OWNED = new Set(['transfer-encoding', 'date', 'connection', 'keep-alive', 'content-length']);
@@ -22,26 +23,67 @@ const READY_TURNS = 8;
 
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
+/** What copying a Response's headers found out about framing. */
+interface Copied {
+  /** The Content-Length the handler set, if any: it frames a streamed body. */
+  declared: string | null;
+  typed: boolean;
+}
+
+/** Copies one header onto the wire response; the server's own are left to it. */
+function copyHeader(res: WireResponse, copied: Copied, name: string, value: string): void {
+  const key = name.toLowerCase();
+  if (key === 'set-cookie') res.appendHeader(key, value);
+  else if (key === 'content-type') {
+    copied.typed = true;
+    res.setHeader(key, value === UNDICI_TEXT_TYPE ? DEFAULT_TYPE : value);
+  } else if (!SERVER_OWNED.has(key)) res.setHeader(key, value);
+  else if (key === 'content-length') copied.declared = value;
+  else if (key === 'connection' && value.toLowerCase() === 'close') res.closeConnection();
+}
+
 /**
- * Writes a WHATWG `Response` to the connection. A body that is complete after a few reads
- * that resolve at once (a string, bytes, a Blob, form data — anything not produced over time)
- * leaves with a Content-Length in one write; any other body streams with backpressure, chunked
- * unless the handler set Content-Length.
+ * Writes a WHATWG `Response` to the connection. A LightResponse still holding its string or
+ * bytes is written straight away. Otherwise a body that is complete after a few reads that
+ * resolve at once (a string, bytes, a Blob, form data — anything not produced over time)
+ * leaves with a Content-Length in one write; any other body streams with backpressure,
+ * chunked unless the handler set Content-Length.
  */
-export async function sendResponse(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> {
-  res.status = response.status;
-  let declared: string | null = null;
-  let typed = false;
-  for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') continue;
-    if (name === 'content-type') {
-      typed = true;
-      res.setHeader(name, value === UNDICI_TEXT_TYPE ? DEFAULT_TYPE : value);
-    } else if (!SERVER_OWNED.has(name)) res.setHeader(name, value);
-    else if (name === 'content-length') declared = value;
-    else if (name === 'connection' && value.toLowerCase() === 'close') res.closeConnection();
+export function sendResponse(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> | undefined {
+  const whole = LightResponse.whole(response);
+  if (whole === null) return sendStream(response, res, isHead);
+  const { body, init } = whole;
+  res.status = init?.status ?? 200;
+  const copied: Copied = { declared: null, typed: false };
+  const headers = init?.headers;
+  if (headers instanceof Headers) {
+    for (const [name, value] of headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
+    for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  } else if (Array.isArray(headers)) {
+    for (const [name, value] of headers) copyHeader(res, copied, name, value);
+  } else if (headers !== undefined) {
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined) copyHeader(res, copied, name, value);
+    }
   }
+  if (body === null) {
+    if (copied.declared !== null && isHead) res.setHeader('content-length', copied.declared);
+    res.end();
+    return undefined;
+  }
+  if (!copied.typed) res.setHeader('content-type', DEFAULT_TYPE);
+  if (copied.declared !== null) res.setHeader('content-length', copied.declared);
+  res.end(body);
+  return undefined;
+}
+
+async function sendStream(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> {
+  res.status = response.status;
+  const copied: Copied = { declared: null, typed: false };
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
   for (const cookie of response.headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  const { declared } = copied;
   const body = response.body;
   if (body === null) {
     // Only a HEAD answer may announce a length without carrying the body.
@@ -49,7 +91,7 @@ export async function sendResponse(response: globalThis.Response, res: WireRespo
     res.end();
     return;
   }
-  if (!typed) res.setHeader('content-type', DEFAULT_TYPE);
+  if (!copied.typed) res.setHeader('content-type', DEFAULT_TYPE);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;

@@ -3,6 +3,7 @@ import type { Handler } from '../../server/handler.js';
 import type { Request as WireRequest } from '../../server/request.js';
 import { HttpServer, type ListeningAddress, type ListenOptions } from '../../server/server.js';
 import { LightRequest } from './light-request.js';
+import { installLightResponse, NativeResponse } from './light-response.js';
 import { sendResponse } from './send-response.js';
 
 /** What a fetch handler learns about the connection besides the request (Hono: `c.env`). */
@@ -23,6 +24,12 @@ export interface ServeOptions extends Partial<ServerOptions> {
   hostname?: string;
   /** Serve HTTPS with this certificate chain and private key (PEM). */
   tls?: ListenOptions['tls'];
+  /**
+   * Replace the global `Response` with a lighter one that `serve()` writes without reading a
+   * stream (what @hono/node-server does by default). Off by default: it changes a global for
+   * the whole process. See the README, "Run a Hono app".
+   */
+  overrideGlobalObjects?: boolean;
 }
 
 /**
@@ -32,7 +39,8 @@ export interface ServeOptions extends Partial<ServerOptions> {
  * event on a node:http server would be.
  */
 export function serve(options: ServeOptions, onListening?: (address: ListeningAddress) => void): HttpServer {
-  const { fetch, port = 3000, hostname = 'localhost', tls, ...serverOptions } = options;
+  const { fetch, port = 3000, hostname = 'localhost', tls, overrideGlobalObjects = false, ...serverOptions } = options;
+  if (overrideGlobalObjects) installLightResponse();
   const server = new HttpServer(fetchHandler(fetch, tls === undefined ? 'http' : 'https'), serverOptions);
   server.listen({ port, host: hostname, tls }).then(
     (addresses) => {
@@ -57,9 +65,9 @@ export function fetchHandler(fetch: FetchHandler, scheme: 'http' | 'https'): Han
     const request = new LightRequest(req, absoluteUrl(req, scheme));
     const result = fetch(request as unknown as globalThis.Request, req);
     const isHead = req.method === 'HEAD';
-    if (result instanceof Response) return sendResponse(result, res, isHead);
+    if (result instanceof NativeResponse) return sendResponse(result, res, isHead);
     return Promise.resolve(result).then((response: unknown) => {
-      if (!(response instanceof Response)) throw new TypeError(`The fetch handler returned ${describe(response)} instead of a Response`);
+      if (!(response instanceof NativeResponse)) throw new TypeError(`The fetch handler returned ${describe(response)} instead of a Response`);
       return sendResponse(response, res, isHead);
     });
   };
