@@ -47,6 +47,8 @@ export function applyFraming(head: RequestHead, maxBodyBytes: number, knownHost:
   let transferCodings: string[] | null = null;
   let close = false;
   let keepAlive = false;
+  let upgradeOption = false;
+  let upgradeField = false;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     const value = fields[i + 1]!;
@@ -82,7 +84,11 @@ export function applyFraming(head: RequestHead, maxBodyBytes: number, knownHost:
           const option = item.trim().toLowerCase();
           if (option === 'close') close = true;
           else if (option === 'keep-alive') keepAlive = true;
+          else if (option === 'upgrade') upgradeOption = true;
         }
+        break;
+      case 'upgrade':
+        upgradeField = true;
         break;
       case 'expect':
         if (value.toLowerCase() === '100-continue') head.expectContinue = true;
@@ -111,6 +117,7 @@ export function applyFraming(head: RequestHead, maxBodyBytes: number, knownHost:
     head.contentLength = -1;
   }
   head.keepAlive = !close && (head.versionMinor === 1 || keepAlive);
+  head.upgrade = upgradeOption && upgradeField && head.versionMinor === 1;
 }
 
 /** The fields S2 protects, as a `_`-to-`-` mapping of a look-alike name would spell them. */

@@ -15,6 +15,11 @@ export class RequestHead {
   /** An Expect value other than 100-continue, which the server must refuse with 417. */
   unsupportedExpectation: string | null = null;
   host: string | null = null;
+  /**
+   * The client asks to switch protocols (RFC 9110 §7.8): HTTP/1.1 with an Upgrade field named
+   * by Connection. (An Upgrade in an HTTP/1.0 request is ignored, as the RFC requires.)
+   */
+  upgrade = false;
 
   constructor(
     readonly method: string,

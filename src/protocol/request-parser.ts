@@ -122,6 +122,19 @@ export class RequestParser {
     this.ownsBuf = true;
   }
 
+  /**
+   * Hands over the fed bytes not consumed yet and forgets them: for a connection that stops
+   * speaking HTTP after the last head (an upgrade). The parser is not to be used again.
+   */
+  takeBuffered(): Buffer {
+    const rest = this.buf.subarray(this.pos, this.end);
+    this.buf = EMPTY;
+    this.pos = this.end = 0;
+    this.ownsBuf = false;
+    this.state = State.Failed;
+    return rest;
+  }
+
   /** Produces the next event. See `ParseEvent`. */
   next(): ParseEvent {
     if (this.pos === this.end && this.buf !== EMPTY) {
