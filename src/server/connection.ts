@@ -14,7 +14,8 @@ import { ExchangeState, Lifetime, Next, PauseReason, Reading, Writing } from './
 import { answerFor, asError, dispatch, type HandlerFailure } from './dispatch.js';
 import { httpDate } from './http-date.js';
 import { Output } from './output.js';
-import { listen, notifyOutputDrained, type SocketListener } from './socket-events.js';
+import { listen, notifyOutputDrained, unlisten, type SocketListener } from './socket-events.js';
+import { releaseFlow } from './socket-internals.js';
 import { Request, type BodyController } from './request.js';
 import { Response, type ResponseSink } from './response.js';
 
@@ -201,6 +202,10 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.head = head;
     this.discarded = 0;
     const refusal = methodRefusal(head);
+    if (refusal === null && head.upgrade && !head.hasBody && this.context.upgradeWanted() && this.state.handOver()) {
+      this.handOver(head);
+      return;
+    }
     const expectContinue = refusal === null && head.expectContinue && head.versionMinor === 1;
     this.state.startExchange(head.hasBody, expectContinue, head.keepAlive);
     // The client waits for 100 Continue before sending the body: it is not late until then.
@@ -214,6 +219,23 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.req = req;
     this.res = res;
     dispatch(this.context.handler, req, res, this);
+  }
+
+  /**
+   * Steps aside for an upgrade listener: responses to earlier requests go out, every listener
+   * and the deadline of ours go, and the socket with the bytes read past the head goes to the
+   * server (see UpgradedSockets), as node:http does.
+   */
+  private handOver(head: RequestHead): void {
+    this.output.flushBatch(false);
+    unlisten(this.socket);
+    const rest = this.parser.takeBuffered();
+    // This parser is spent (takeBuffered): it is dropped, not returned to the spares.
+    this.parser = NO_PARSER;
+    this.timer.set(Deadline.None);
+    releaseFlow(this.socket);
+    this.context.closed(this);
+    this.context.upgrade(this.socket, head, rest);
   }
 
   /** @internal */
@@ -283,6 +305,9 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   /** @internal */
   onPeerEnd(): void {
     this.state.peerEnded = true;
+    // The client stopped sending while its answer is still being made: as node:http does,
+    // tell the request (a fetch handler's signal aborts); the response is still delivered.
+    if (this.req !== null && this.state.writing === Writing.Streaming && !this.state.bodyPending) this.req.peerEnded();
     if (this.state.lifetime === Lifetime.Ending) {
       this.socket.destroy();
       return;

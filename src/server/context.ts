@@ -1,4 +1,5 @@
-import { RequestParser } from '../protocol/index.js';
+import type { Socket } from 'node:net';
+import { RequestParser, type RequestHead } from '../protocol/index.js';
 import type { CoarseClock } from './clock.js';
 import type { ServerOptions } from './config.js';
 import type { Handler } from './handler.js';
@@ -11,6 +12,10 @@ export interface ConnectionContext<C = unknown> {
   /** Parsers of connections that went idle, lent to the next connection with bytes to parse. */
   readonly spareParsers: RequestParser[];
   closed(connection: C): void;
+  /** True when someone listens for upgrades: only then is an upgrade request handed over. */
+  upgradeWanted(): boolean;
+  /** Takes a socket whose connection stepped aside for an upgrade; `rest` = bytes read past the head. */
+  upgrade(socket: Socket, head: RequestHead, rest: Buffer): void;
 }
 
 /**

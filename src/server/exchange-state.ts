@@ -94,6 +94,8 @@ export const enum Lifetime {
   Ending,
   /** The socket is closed. */
   Closed,
+  /** The socket went to an upgrade listener: it is no longer ours. */
+  HandedOver,
 }
 
 /** What must happen after a transition; the glue acts on it. */
@@ -249,6 +251,18 @@ export class ExchangeState {
   /** The socket is closed. */
   closed(): void {
     this.lifetime = Lifetime.Closed;
+  }
+
+  /**
+   * The request asks to switch protocols and a listener takes the socket: true if that may
+   * happen now (open, and not closing after this exchange, as during shutdown).
+   */
+  handOver(): boolean {
+    if (this.lifetime !== Lifetime.Open) return false;
+    if (this.keepAlive === KeepAlive.Disabled || this.keepAlive === KeepAlive.ShuttingDown) return false;
+    this.lifetime = Lifetime.HandedOver;
+    this.pauseBits = 0;
+    return true;
   }
 
   /** Our side is closing: every pause ends, leftovers are read and dropped. True if it was open. */

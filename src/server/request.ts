@@ -158,15 +158,23 @@ export class Request {
 
   /** @internal The body will never complete (connection lost or framing error). */
   abortBody(reason: Error): void {
-    const listener = this.onAbandon;
-    if (listener !== null) {
-      this.onAbandon = null;
-      listener(reason);
-    }
+    this.abandon(reason);
     if (this.bodyEnded) return;
     this.bodyEnded = true;
     if (this.bodyStream !== null) failBody(this.bodyStream, reason);
     else if (this.head.hasBody) this.bodyAbort = reason;
+  }
+
+  /** @internal The client closed its side while the response was still being made. */
+  peerEnded(): void {
+    this.abandon(new Error('Client closed the connection'));
+  }
+
+  private abandon(reason: Error): void {
+    const listener = this.onAbandon;
+    if (listener === null) return;
+    this.onAbandon = null;
+    listener(reason);
   }
 }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
@@ -7,6 +8,7 @@ import type { ConnectionContext } from './context.js';
 import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
 import { serializeErrorResponse } from '../protocol/index.js';
+import { UpgradedSockets, UpgradeRequest, type UpgradeListener } from './upgrade.js';
 
 /** How long a refused (503) connection may stay open while the client reads the answer. */
 const SHED_LINGER_MS = 2_000;
@@ -28,12 +30,22 @@ export interface ListeningAddress {
   port: number;
 }
 
-/** Accepts connections on one or more listeners and runs them through `Connection`. */
-export class HttpServer {
+/** The events a server emits. */
+interface ServerEvents {
+  /** A request asks to switch protocols; see UpgradeListener. */
+  upgrade: Parameters<UpgradeListener>;
+}
+
+/**
+ * Accepts connections on one or more listeners and runs them through `Connection`. Emits
+ * 'upgrade' as node:http does (see UpgradeListener).
+ */
+export class HttpServer extends EventEmitter<ServerEvents> {
   /** The options in effect: those given over DEFAULT_SERVER_OPTIONS. */
   readonly options: ServerOptions;
-  private readonly listeners: net.Server[] = [];
+  private readonly netServers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
+  private readonly upgraded = new UpgradedSockets();
   private sweeper: NodeJS.Timeout | null = null;
   private closing = false;
   private readonly clock: CoarseClock;
@@ -43,6 +55,7 @@ export class HttpServer {
     handler: Handler,
     options: Partial<ServerOptions> = {},
   ) {
+    super();
     this.options = { ...DEFAULT_SERVER_OPTIONS, ...options };
     const { headersTimeoutMs, keepAliveTimeoutMs, bodyTimeoutMs, sendTimeoutMs } = this.options;
     // Sweep often enough that no timeout overshoots by more than about half.
@@ -55,12 +68,17 @@ export class HttpServer {
       clock: this.clock,
       spareParsers: [],
       closed: (connection) => this.connections.delete(connection),
+      upgradeWanted: () => this.listenerCount('upgrade') > 0,
+      upgrade: (socket, head, rest) => {
+        this.upgraded.add(socket);
+        this.emit('upgrade', new UpgradeRequest(head, socket), socket, rest);
+      },
     };
   }
 
-  /** Number of open connections. */
+  /** Number of open connections, upgraded ones included (those closed are noticed within a sweep). */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.connections.size + this.upgraded.count;
   }
 
   /** Starts listening; resolves with the bound addresses. */
@@ -89,7 +107,7 @@ export class HttpServer {
   }
 
   addresses(): ListeningAddress[] {
-    return this.listeners.map((listener) => {
+    return this.netServers.map((listener) => {
       const address = listener.address() as net.AddressInfo;
       return { host: address.address, port: address.port };
     });
@@ -118,7 +136,7 @@ export class HttpServer {
       listener.once('error', onError);
       listener.listen({ port, host, ipv6Only: host === '::1' }, () => {
         listener.off('error', onError);
-        this.listeners.push(listener);
+        this.netServers.push(listener);
         const address = listener.address() as net.AddressInfo;
         resolve({ host: address.address, port: address.port });
       });
@@ -127,7 +145,7 @@ export class HttpServer {
 
   /** Takes over an accepted socket (plain TCP or TLS). */
   private accept(socket: net.Socket | TLSSocket): void {
-    if (this.closing || this.connections.size >= this.options.maxConnections) {
+    if (this.closing || this.connectionCount >= this.options.maxConnections) {
       socket.on('error', () => socket.destroy());
       // Read and drop what the client sends so its close is seen and the descriptor freed.
       socket.on('end', () => socket.destroy());
@@ -151,6 +169,7 @@ export class HttpServer {
   /** One timer for all connections instead of one per connection per request. */
   private sweep(): void {
     const now = this.clock.tick();
+    this.upgraded.prune();
     for (const connection of this.connections) if (connection.timer.at <= now) connection.expire();
   }
 
@@ -163,15 +182,18 @@ export class HttpServer {
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
     const closed = Promise.all(
-      this.listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
+      this.netServers.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
     );
-    this.listeners.length = 0;
+    this.netServers.length = 0;
     for (const connection of this.connections) connection.shutDown();
     const deadline = Date.now() + graceMs;
-    while (this.connections.size > 0 && Date.now() < deadline) {
+    for (;;) {
+      this.upgraded.prune();
+      if (this.connectionCount === 0 || Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     for (const connection of this.connections) connection.destroy();
+    this.upgraded.destroyAll();
     await closed;
     if (this.sweeper !== null) clearInterval(this.sweeper);
     this.sweeper = null;

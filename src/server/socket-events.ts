@@ -46,6 +46,17 @@ export function listen(socket: Socket, listener: SocketListener): void {
   socket.on('close', onClose);
 }
 
+/** Removes every listener `listen`, `notifyDrain` and `notifyOutputDrained` added. */
+export function unlisten(socket: Socket): void {
+  listenerOf.delete(socket);
+  socket.off('data', onData);
+  socket.off('end', onEnd);
+  socket.off('error', onError);
+  socket.off('close', onClose);
+  socket.off('drain', onDrain);
+  socket.off('drain', onOutputDrained);
+}
+
 /** Calls `onDrain` on the socket's next 'drain'. */
 export function notifyDrain(socket: Socket): void {
   socket.once('drain', onDrain);

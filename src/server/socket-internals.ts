@@ -23,3 +23,12 @@ export function unsentBytes(socket: Socket): number {
 export function writeLatin1(socket: Socket, text: string): boolean {
   return socket.write(text, 'latin1');
 }
+
+/**
+ * Leaves the socket's flow undecided (neither flowing nor paused), as node:http does before
+ * it emits 'upgrade': the next owner's 'data' listener or `resume()` then starts it, even if
+ * the connection had paused it. (`readableFlowing` is typed read-only but has a setter.)
+ */
+export function releaseFlow(socket: Socket): void {
+  (socket as unknown as { readableFlowing: boolean | null }).readableFlowing = null;
+}

@@ -174,3 +174,20 @@ test('ending our side while shutting down disables keep-alive', () => {
   assert.equal(state.end(), true);
   assert.equal(state.keepAlive, KeepAlive.Disabled);
 });
+
+test('an upgrade hands the connection over only while it is open and not closing', () => {
+  const open = new ExchangeState();
+  assert.equal(open.handOver(), true);
+  assert.equal(open.lifetime, Lifetime.HandedOver);
+  assert.equal(open.handOver(), false, 'only once');
+  const closing = new ExchangeState();
+  closing.closeAfterResponse();
+  assert.equal(closing.handOver(), false);
+  assert.equal(closing.lifetime, Lifetime.Open);
+  const shuttingDown = new ExchangeState();
+  shuttingDown.shutDown();
+  assert.equal(shuttingDown.handOver(), false, 'no upgrade starts during shutdown');
+  const ending = new ExchangeState();
+  ending.end();
+  assert.equal(ending.handOver(), false);
+});
