@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 import { startCli } from '../helpers.mjs';
 
 const example = (name) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
@@ -47,5 +48,24 @@ test('hono-app.mjs', async () => {
     assert.equal(await (await fetch(`${origin}/ip`)).text(), '127.0.0.1');
     const echoed = await fetch(`${origin}/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     assert.deepEqual(await echoed.json(), { a: 1 });
+  });
+});
+
+test('ws-chat.mjs', async () => {
+  await run('ws-chat.mjs', {}, async (origin) => {
+    assert.match(await (await fetch(`${origin}/`)).text(), /new WebSocket/);
+    const url = `${origin.replace('http', 'ws')}/chat`;
+    const join = () =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const [ada, bob] = await Promise.all([join(), join()]);
+    const heard = new Promise((resolve) => bob.once('message', (data) => resolve(data.toString())));
+    ada.send('hi bob');
+    assert.equal(await heard, 'hi bob');
+    ada.close();
+    bob.close();
   });
 });
