@@ -4,5 +4,5 @@
  */
 export { addFileRoutes } from './routes.js';
 export { discardUploadsInFlight, removeStaleUploads } from './atomic-write.js';
-export { negotiateEncoding } from './content-coding.js';
+export { DYNAMIC_CODINGS, MIN_COMPRESS_BYTES, createCompressor, isCompressible, negotiateEncoding } from './content-coding.js';
 export { acceptsHtml } from './listing.js';
