@@ -71,16 +71,24 @@ test("import { createServer } from 'wirehttp' works; deep imports are refused", 
     let deep;
     try { await import('wirehttp/dist/server/connection.js'); deep = 'imported'; } catch (error) { deep = error.code; }
     await server.close(1000);
-    console.log(JSON.stringify({ hello: await hello.text(), teapot: teapot.status, deep }));
+    const parts = [typeof (await import('wirehttp')).serve, typeof (await import('wirehttp/files')).serveFiles, typeof (await import('wirehttp/compress')).compress];
+    console.log(JSON.stringify({ hello: await hello.text(), teapot: teapot.status, deep, parts }));
   `;
   await writeFile(path.join(app, 'consumer.mjs'), program);
   const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: app, timeout: 15_000 });
-  assert.deepEqual(JSON.parse(stdout), { hello: 'Hello, package', teapot: 418, deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  assert.deepEqual(JSON.parse(stdout), {
+    hello: 'Hello, package',
+    teapot: 418,
+    deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    parts: ['function', 'function', 'function'],
+  });
 });
 
 test('the installed types type-check a TypeScript consumer', async () => {
   const source = `
-    import { createServer, Router, HttpError, type Request, type Response, type ServerOptions } from 'wirehttp';
+    import { createServer, Router, HttpError, serve, type Request, type Response, type ServerOptions } from 'wirehttp';
+    import { serveFiles } from 'wirehttp/files';
+    import { compress } from 'wirehttp/compress';
     const options: Partial<ServerOptions> = { maxBodyBytes: 1024, headersTimeoutMs: 5000 };
     const router = new Router().get('/', (req: Request, res: Response) => {
       if (req.method !== 'GET') throw new HttpError(405, 'no');
@@ -90,6 +98,15 @@ test('the installed types type-check a TypeScript consumer', async () => {
     const ready: Promise<unknown> = server.listen({ port: 0 });
     const done: Promise<void> = server.close(100);
     void ready; void done;
+    router.get('/static/*', serveFiles('./public', { listing: false, uploads: false, hidden: false }));
+    const compressed = createServer(compress(router.handle, { threshold: 2048, codings: ['gzip'] }));
+    compressed.on('upgrade', (req, socket, head) => {
+      const url: string = req.url;
+      const key: string | undefined = req.headers['sec-websocket-key'];
+      socket.end(head.length > 0 ? url : key ?? '');
+    });
+    const fetchServer = serve({ fetch: (request, info) => new globalThis.Response(request.url + info.remoteAddress), port: 0, overrideGlobalObjects: false });
+    void fetchServer.close(0);
   `;
   const broken = `import { createServer } from 'wirehttp';\nconst n: number = createServer(() => {});\nvoid n;\n`;
   await writeFile(path.join(app, 'consumer.ts'), source);

@@ -201,6 +201,32 @@ test('a streamed response waits for a slow client instead of buffering the strea
   );
 });
 
+test('a request body read slowly through request.body holds the client back instead of piling up', async () => {
+  let firstChunk = 0;
+  await withServer(
+    async (request) => {
+      const reader = request.body.getReader();
+      firstChunk = (await reader.read()).value.length;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await reader.cancel();
+      return new Response('late');
+    },
+    async ({ port }) => {
+      const size = 64 * 1024 * 1024;
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.write(Buffer.alloc(size));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.ok(firstChunk > 0);
+      // Socket buffers on both sides hold a few MiB; the rest must still wait on the client.
+      assert.ok(socket.writableLength > size / 2, `only ${socket.writableLength} bytes still unsent`);
+      socket.destroy();
+    },
+  );
+});
+
 test('HTTPS: the URL says https', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-serve-tls-'));
   try {
