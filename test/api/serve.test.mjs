@@ -227,6 +227,23 @@ test('a request body read slowly through request.body holds the client back inst
   );
 });
 
+test('the request signal aborts when the server gives up on the exchange (body timeout)', async () => {
+  let reason;
+  await withServer(
+    async (request) => {
+      await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
+      reason = request.signal.reason;
+      return new Response('too late');
+    },
+    async ({ port }) => {
+      const { raw } = await exchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part', { idleMs: 1500 });
+      assert.equal(parseResponses(raw)[0].status, 408);
+      assert.match(String(reason?.message), /timed out/);
+    },
+    { bodyTimeoutMs: 200 },
+  );
+});
+
 test('HTTPS: the URL says https', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-serve-tls-'));
   try {

@@ -2,6 +2,7 @@
 // whole or streamed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -105,6 +106,33 @@ test('a streamed body is compressed while streaming (chunked)', async () => {
     assert.equal(text.split('\n').length, 4001);
     assert.ok(text.startsWith('{"row":0,'));
   });
+});
+
+test('a compressed stream waits for a client that does not read', async () => {
+  let produced = 0;
+  const slow = new Router().get('/', async (_req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    for (let i = 0; i < 4000 && !res.closed; i++) {
+      produced++;
+      // Random bytes as hex: compression cannot shrink the stream away.
+      if (!res.write(randomBytes(32 * 1024).toString('hex'))) await res.drain();
+    }
+    res.end();
+  });
+  const server = createServer(compress(slow.handle));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  const socket = net.connect(port, '127.0.0.1');
+  try {
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause();
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // 4000 pieces are 250 MiB of text; socket and zlib buffers hold a few MiB of it.
+    assert.ok(produced < 400, `${produced} pieces produced for a client that read nothing`);
+  } finally {
+    socket.destroy();
+    await server.close(100);
+  }
 });
 
 test('an unknown coding in the options is refused at once', () => {
