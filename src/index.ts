@@ -12,6 +12,7 @@ export { BodyTooLargeError, type Request } from './server/request.js';
 export type { Response, Body } from './server/response.js';
 export { HttpServer, type ListenOptions, type ListeningAddress } from './server/server.js';
 export type { UpgradeListener, UpgradeRequest } from './server/upgrade.js';
+export { guardUpgrade, type HandlerWrapper } from './api/upgrade-guard.js';
 
 /** Creates a server that calls `handler` for each request. Call `listen()` to start it. */
 export function createServer(handler: Handler, options: Partial<ServerOptions> = {}): HttpServer {

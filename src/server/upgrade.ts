@@ -15,7 +15,8 @@ export class UpgradeRequest {
 
   /** @internal Made by the server when a connection hands its socket over. */
   constructor(
-    head: RequestHead,
+    /** @internal The parsed head, for running handler wrappers on the upgrade (guardUpgrade). */
+    readonly head: RequestHead,
     /** The raw socket, as `req.socket` on node:http. */
     readonly socket: Socket,
   ) {

@@ -209,3 +209,46 @@ test('over TLS: wss echoes the same way', async () => {
     await server.close(100);
   }
 });
+
+test('guardUpgrade runs handler wrappers on upgrades: refused ones get the wrapper\'s answer', async () => {
+  const { guardUpgrade } = await import('../../dist/index.js');
+  // A wrapper in the shape of the access rules: answers itself or passes the request on.
+  const sameOrigin = (next) => async (req, res) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const origin = req.header('origin');
+    if (origin !== undefined && origin !== `http://${req.header('host')}`) {
+      res.status = 403;
+      res.end('cross-site upgrade refused\n');
+      return;
+    }
+    return next(req, res);
+  };
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  const server = createServer(plain);
+  server.on('upgrade', guardUpgrade(sameOrigin, (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const ws = await open(`ws://127.0.0.1:${port}/`, { origin: `http://127.0.0.1:${port}` });
+    assert.equal((await roundTrip(ws, 'same origin', false)).reply.toString(), 'same origin');
+    ws.close();
+    await closed(ws);
+    await assert.rejects(open(`ws://127.0.0.1:${port}/`, { origin: 'https://evil.example' }), /Unexpected server response: 403/);
+    const { raw, closed: ended } = await exchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: h\r\nOrigin: https://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      { idleMs: 1000 },
+    );
+    assert.match(raw.toString('latin1'), /^HTTP\/1\.1 403 [^]*connection: close[^]*cross-site upgrade refused\n$/i);
+    assert.equal(ended, true);
+    // Refused sockets are closed and leave the count.
+    let count = server.connectionCount;
+    for (let i = 0; i < 40 && count > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      count = server.connectionCount;
+    }
+    assert.equal(count, 0);
+  } finally {
+    await server.close(100);
+  }
+});
