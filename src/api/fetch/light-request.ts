@@ -65,7 +65,7 @@ export class LightRequest {
   }
 
   get bodyUsed(): boolean {
-    return this.real === null ? this.consumed : this.real.bodyUsed;
+    return this.consumed || (this.real?.bodyUsed ?? false);
   }
 
   text(): Promise<string> {
