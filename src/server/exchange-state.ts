@@ -37,7 +37,8 @@
  * ends BodyConsumer) only clear its bit; `resumeDue()` then says whether the socket must resume.
  *
  * `Lifetime` is orthogonal: once our side is Ending (we sent FIN and read leftovers so the
- * peer sees our last response) nothing new starts; Closed means the socket is gone.
+ * peer sees our last response) nothing new starts; Closed means the socket is gone;
+ * HandedOver means an upgrade listener took it (only from Open, and not while closing).
  */
 
 /** Where the request side of the current exchange is. */
