@@ -44,6 +44,54 @@ export function serializeResponseHead(
   contentLength: number,
   connection: 'close' | 'keep-alive' | null,
 ): string {
+  const last = lastHead;
+  if (
+    status === last.status &&
+    date === last.date &&
+    contentLength === last.contentLength &&
+    framing === last.framing &&
+    connection === last.connection &&
+    sameFields(fields, last.fields)
+  ) {
+    return last.head;
+  }
+  const head = buildHead(status, fields, date, framing, contentLength, connection);
+  lastHead = { status, fields: fields.slice(), date, framing, contentLength, connection, head };
+  return head;
+}
+
+/**
+ * The last head serialised and what it was made from. Responses mostly repeat the one before
+ * (same status, headers, length, and the Date text changes once a second), so a repeat costs a
+ * few comparisons and returns a flat string, instead of a rope of concatenations that the
+ * socket write must then flatten (bench/instructions.mjs: see BENCHMARKS.md for the counts).
+ */
+interface HeadMemo {
+  readonly status: number;
+  readonly fields: readonly string[];
+  readonly date: string;
+  readonly framing: BodyFraming;
+  readonly contentLength: number;
+  readonly connection: 'close' | 'keep-alive' | null;
+  readonly head: string;
+}
+
+let lastHead: HeadMemo = { status: 0, fields: [], date: '', framing: BodyFraming.None, contentLength: -1, connection: null, head: '' };
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function buildHead(
+  status: number,
+  fields: readonly string[],
+  date: string,
+  framing: BodyFraming,
+  contentLength: number,
+  connection: 'close' | 'keep-alive' | null,
+): string {
   let head = statusLine(status);
   for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
   head += `Date: ${date}\r\n`;

@@ -34,6 +34,27 @@ describe('protocol serialisation', () => {
     assert.equal(head, `HTTP/1.1 201 Created\r\nLocation: /f\r\nX-A: 1\r\nDate: ${DATE}\r\nContent-Length: 12\r\n\r\n`);
   });
 
+  test('a head repeated from the last one is reused only when every input is the same', () => {
+    const fields = ['Content-Type', 'text/plain'];
+    const first = serializeResponseHead(200, fields, DATE, BodyFraming.Length, 5, null);
+    assert.equal(serializeResponseHead(200, ['Content-Type', 'text/plain'], DATE, BodyFraming.Length, 5, null), first);
+    fields[1] = 'text/html'; // the caller's array changed after the head was made
+    assert.match(serializeResponseHead(200, fields, DATE, BodyFraming.Length, 5, null), /\r\nContent-Type: text\/html\r\n/);
+    const variants = [
+      [404, fields, DATE, BodyFraming.Length, 5, null, /^HTTP\/1\.1 404 /],
+      [200, [...fields, 'Vary', 'Accept'], DATE, BodyFraming.Length, 5, null, /\r\nVary: Accept\r\n/],
+      [200, fields, 'Wed, 25 Nov 2026 02:00:00 GMT', BodyFraming.Length, 5, null, /\r\nDate: Wed, 25 Nov/],
+      [200, fields, DATE, BodyFraming.Length, 6, null, /\r\nContent-Length: 6\r\n/],
+      [200, fields, DATE, BodyFraming.Chunked, 6, null, /\r\nTransfer-Encoding: chunked\r\n/],
+      [200, fields, DATE, BodyFraming.Length, 5, 'close', /\r\nConnection: close\r\n/],
+      [200, fields, DATE, BodyFraming.Length, 5, 'keep-alive', /\r\nConnection: keep-alive\r\n/],
+    ];
+    for (const [status, f, date, framing, length, connection, expected] of variants) {
+      serializeResponseHead(200, fields, DATE, BodyFraming.Length, 5, null);
+      assert.match(serializeResponseHead(status, f, date, framing, length, connection), expected);
+    }
+  });
+
   test('chunked, bodiless and close-delimited heads', () => {
     assert.match(serializeResponseHead(200, [], DATE, BodyFraming.Chunked, -1, null), /\r\nTransfer-Encoding: chunked\r\n\r\n$/);
     const none = serializeResponseHead(204, [], DATE, BodyFraming.None, -1, null);
