@@ -5,7 +5,7 @@
 // is taken at two request totals and differenced, which cancels start-up, warm-up and JIT.
 //
 //   npm run build && node bench/instructions.mjs            # every server × mode
-//   node bench/instructions.mjs --server cli --mode pipelined --requests 4000
+//   node bench/instructions.mjs --server cli --mode pipelined --requests 20000
 //   node --cpu-prof bench/instructions.mjs --child --server cli --mode pipelined --requests 200000
 //
 // --child runs the driver itself (no valgrind): what the --cpu-prof line above profiles.
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     child: { type: 'boolean', default: false },
     server: { type: 'string' },
     mode: { type: 'string' },
-    requests: { type: 'string', default: '4000' },
+    requests: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '20000' },
   },
 });
@@ -109,7 +109,7 @@ function count(server, mode, requests) {
       `--callgrind-out-file=${out}`,
       '--smc-check=all-non-file', // V8 writes machine code at run time
       process.execPath,
-      '--single-threaded', // no concurrent compiler or GC threads: a repeatable count
+      '--predictable', // no concurrent compiler or GC threads, no GC heuristics from timing: a repeatable count
       '--hash-seed=1',
       '--random-seed=1',
       new URL(import.meta.url).pathname,
