@@ -64,7 +64,8 @@ export function serializeResponseHead(
  * The last head serialised and what it was made from. Responses mostly repeat the one before
  * (same status, headers, length, and the Date text changes once a second), so a repeat costs a
  * few comparisons and returns a flat string, instead of a rope of concatenations that the
- * socket write must then flatten (bench/instructions.mjs: see BENCHMARKS.md for the counts).
+ * socket write must then flatten: 11071 -> 10287 instructions per pipelined CLI request, 9892 ->
+ * 9403 through one library handler (bench/instructions.mjs).
  */
 interface HeadMemo {
   readonly status: number;
