@@ -119,6 +119,17 @@ describe('response framing on the wire', () => {
           res.write('ab');
           res.end('cd');
           return;
+        case '/header-api':
+          res.setHeader('X-One', 'a');
+          res.appendHeader('Set-Cookie', 'a=1');
+          res.appendHeader('set-cookie', 'b=2');
+          res.setHeader('x-one', 'b'); // replaces, whatever the case
+          res.setHeader('X-Gone', 'x');
+          res.appendHeader('x-gone', 'y');
+          res.removeHeader('X-GONE'); // every line of that name
+          res.setHeader('X-Seen', `${res.getHeader('X-ONE')},${res.getHeader('set-cookie')},${String(res.getHeader('x-gone'))}`);
+          res.end('ok');
+          return;
         case '/no-content':
           res.status = 204;
           res.end();
@@ -159,6 +170,13 @@ describe('response framing on the wire', () => {
     assert.equal(res.headers['content-length'], String(Buffer.byteLength('héllo')));
     assert.equal(res.body.toString('utf8'), 'héllo');
     assert.equal(res.headers['x-kind'], 'fixed');
+  });
+
+  test('setHeader replaces, appendHeader adds, removeHeader removes, all by case-insensitive name', async () => {
+    const { raw } = await exchange(port, 'GET /header-api HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', { idleMs: 2000 });
+    const head = raw.toString('latin1').split('\r\n\r\n')[0];
+    assert.match(head, /\r\nX-One: b\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nX-Seen: b,a=1,undefined\r\n/);
+    assert.doesNotMatch(head, /x-gone|X-One: a/i);
   });
 
   test('HEAD gets the headers a GET would, without the body', async () => {
