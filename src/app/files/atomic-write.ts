@@ -91,7 +91,7 @@ export async function stageFile(dir: string, source: Readable): Promise<StagedFi
 }
 
 /** Makes a rename durable: the directory entry itself must reach the disk. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

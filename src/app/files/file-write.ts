@@ -145,7 +145,7 @@ function missingAsNull(error: unknown): null {
 }
 
 /** A file where a directory is needed on the way: 409, not 404. */
-function conflictOrFsError(error: unknown): Error {
+export function conflictOrFsError(error: unknown): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST' || code === 'ENOTDIR') return new HttpError(409, 'A file is in the way');
   return fsError(error);

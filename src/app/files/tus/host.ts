@@ -1,0 +1,61 @@
+import { link, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { HttpError } from '../../../index.js';
+import { syncDirectory } from '../atomic-write.js';
+import { conflictOrFsError, type FileRoot } from '../file-write.js';
+import { assertInside, locate, parseFileName } from '../safe-path.js';
+import type { TusHost } from './routes.js';
+import { UploadStore } from './store.js';
+
+/** Unfinished uploads live this long after their last PATCH (tus expiration). */
+const EXPIRY_MS = 24 * 60 * 60 * 1000;
+/** A PATCH refreshes its lock every few seconds while bytes flow; a minute of silence means its holder died. */
+const LOCK_STALE_MS = 60_000;
+
+/** The file server's side of tus: uploads kept in `<served dir>/.wirehttp/tus`, placed as PUT places files. */
+export function fileServerTusHost(root: FileRoot, metadataDir: string, maxLength: number): TusHost {
+  const store = new UploadStore({ dir: path.join(metadataDir, 'tus'), expiryMs: EXPIRY_MS, lockStaleMs: LOCK_STALE_MS });
+  return {
+    store,
+    maxLength,
+    async prepare(folder, filename, exclusive) {
+      if (filename.includes('/')) throw new HttpError(400, 'Invalid file name');
+      const name = parseFileName([...folder, filename].join('/'), root.hidden);
+      await existing(root, name.segments, exclusive);
+      return name.segments;
+    },
+    async place(data, target, exclusive) {
+      const { real, exists } = await existing(root, target, exclusive);
+      const dir = path.dirname(real);
+      if (!exists) {
+        await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+          throw conflictOrFsError(error);
+        });
+        await assertInside(root.realRoot, dir);
+      }
+      if (exclusive) {
+        // link() never replaces: a file that appeared since the check still wins (412).
+        await link(data, real).catch((error: unknown) => {
+          throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? new HttpError(412, 'Precondition Failed') : conflictOrFsError(error);
+        });
+        await unlink(data);
+      } else {
+        await rename(data, real).catch((error: unknown) => {
+          throw conflictOrFsError(error);
+        });
+      }
+      await syncDirectory(dir);
+    },
+  };
+}
+
+/** The target's location, refused as a PUT would be: a directory (409), not a regular file (403), or present while `exclusive` (412). */
+async function existing(root: FileRoot, segments: readonly string[], exclusive: boolean): Promise<{ real: string; exists: boolean }> {
+  const location = await locate(root.realRoot, segments, root.hidden);
+  if (!location.exists) return location;
+  const info = await stat(location.real);
+  if (info.isDirectory()) throw new HttpError(409, 'A directory has that name');
+  if (!info.isFile()) throw new HttpError(403, 'Not a regular file');
+  if (exclusive) throw new HttpError(412, 'Precondition Failed');
+  return location;
+}
