@@ -1,5 +1,5 @@
-import { Router } from '../index.js';
-import { addFileRoutes } from './files/index.js';
+import { DEFAULT_SERVER_OPTIONS, Router } from '../index.js';
+import { addFileRoutes, type ReadCheck } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
@@ -16,6 +16,14 @@ export interface AppOptions {
   index?: boolean;
   /** Names that do not exist answer browsers with the served directory's index.html (single-page apps). */
   spa?: boolean;
+  /** Largest resumable upload accepted (Upload-Length); the server's body limit is the natural choice. */
+  maxUploadBytes?: number;
+  /**
+   * Access rules for what the server reads on a client's behalf beyond the request's own path:
+   * whether `req` may read the file or enter the folder at `path` (relative to the served
+   * directory). Folder archives include only what passes. Default: everything.
+   */
+  readable?: ReadCheck;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
@@ -24,12 +32,14 @@ export async function createApp(options: AppOptions): Promise<Router> {
   addFrontDoor(router, options.directory !== undefined);
   addTextRoutes(router);
   if (options.directory !== undefined) {
-    await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64, {
-      index: options.index ?? false,
-      spa: options.spa ?? false,
+    await addFileRoutes(router, options.directory, options.hidden ?? false, {
+      maxPathDepth: options.maxPathDepth ?? 64,
+      pages: { index: options.index ?? false, spa: options.spa ?? false },
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes,
+      readable: options.readable ?? (() => true),
     });
   }
-  const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
+  const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
   router.options('*', (_req, res) => {
     res.status = 204;
     res.setHeader('Allow', allow);

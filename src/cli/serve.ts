@@ -61,6 +61,7 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
     maxPathDepth: options.maxPathDepth,
     index: options.index,
     spa: options.spa,
+    maxUploadBytes: options.maxBodySize,
   });
   return app.get('/healthz', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import { open, realpath, stat } from 'node:fs/promises';
-import { HttpError, type Handler, type Request, type Response, type Router } from '../../index.js';
+import { DEFAULT_SERVER_OPTIONS, HttpError, type Handler, type Request, type Response, type Router } from '../../index.js';
 import { FileCache } from './file-cache.js';
 import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
 import { deleteFile, storeFile, type FileRoot } from './file-write.js';
@@ -10,6 +10,24 @@ import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
 import { requestName } from './mount.js';
 import { locate, parseFileName } from './safe-path.js';
+import { folderSource, requestedArchive, sendArchive } from './archive/route.js';
+import { fileServerTusHost } from './tus/host.js';
+import { advertiseTus, isTusCreation, resumableUpload, uploadId, type TusHost } from './tus/routes.js';
+
+/**
+ * Access-rule hook: may the requester read the file or enter the folder at `path` (decoded,
+ * "/"-separated, relative to the served directory)? Folder archives hold only what passes.
+ */
+export type ReadCheck = (req: Request, path: string, kind: 'file' | 'folder') => boolean;
+
+export interface FileServerOptions {
+  /** Most path segments a PUT or POST may name, folders created on the way included (414 beyond). */
+  maxPathDepth: number;
+  /** Largest resumable upload (Upload-Length); the server's body limit. */
+  maxUploadBytes: number;
+  readable: ReadCheck;
+  pages: FolderPages;
+}
 
 /** Pages served in place of what the file server would answer; both off by default. */
 export interface FolderPages {
@@ -28,6 +46,9 @@ export interface FileServer {
   listing: boolean;
   /** The methods answered, for OPTIONS. */
   allow: string;
+  /** Resumable uploads (tus) and where they are kept. */
+  uploads: TusHost;
+  readable: ReadCheck;
 }
 
 export interface ServeFilesOptions {
@@ -56,7 +77,7 @@ interface FileRoute {
 }
 
 /** Methods `/files/*` answers; the router sends 405 with the same list for any other. */
-const ALLOW = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
+const ALLOW = 'GET, HEAD, PUT, POST, PATCH, DELETE, OPTIONS';
 
 /**
  * Every route of the file server, in the order the router tries them. A subsystem (WebDAV,
@@ -64,10 +85,12 @@ const ALLOW = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
  */
 const ROUTES: readonly FileRoute[] = [
   { method: 'GET', pattern: '/files', handler: (_server, req, res) => redirect(req, res, '/files/') },
-  { method: 'GET', pattern: '/files/*', handler: get },
+  { method: 'GET', pattern: '/files/*', handler: (server, req, res) => (req.method === 'HEAD' && uploadId(req) !== null ? resumable(server, req, res) : get(server, req, res)) },
   { method: 'PUT', pattern: '/files/*', handler: store, changes: true },
-  { method: 'POST', pattern: '/files/*', handler: store, changes: true },
-  { method: 'DELETE', pattern: '/files/*', handler: remove, changes: true },
+  // A POST with Tus-Resumable creates a resumable upload; without, it stores the body as always.
+  { method: 'POST', pattern: '/files/*', handler: (server, req, res) => (isTusCreation(req) ? resumable(server, req, res) : store(server, req, res)), changes: true },
+  { method: 'PATCH', pattern: '/files/*', handler: resumable, changes: true },
+  { method: 'DELETE', pattern: '/files/*', handler: (server, req, res) => (uploadId(req) !== null ? resumable(server, req, res) : remove(server, req, res)), changes: true },
   { method: 'OPTIONS', pattern: '/files/*', handler: options },
 ];
 
@@ -75,9 +98,10 @@ const ROUTES: readonly FileRoute[] = [
  * The file server under `/files/`: download, list, upload, create folders, delete. The rows
  * under `/files/*` are served by the same dispatcher `serveFiles` gives library users.
  */
-export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number, pages: FolderPages): Promise<void> {
-  const root: FileRoot = { realRoot: await realpath(directory), hidden, maxPathDepth };
-  const server: FileServer = { root, cache: new FileCache(), pages, listing: true, allow: ALLOW };
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions): Promise<void> {
+  const root: FileRoot = { realRoot: await realpath(directory), hidden, maxPathDepth: options.maxPathDepth };
+  const uploads = fileServerTusHost(root, options.maxUploadBytes);
+  const server: FileServer = { root, cache: new FileCache(), pages: options.pages, listing: true, allow: ALLOW, uploads, readable: options.readable };
   const files = dispatcher(server, ROUTES.filter(underMount));
   for (const route of ROUTES) router.on(route.method, route.pattern, underMount(route) ? files : bind(server, route));
 }
@@ -96,13 +120,21 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const allow = methodsOf(routes).join(', ');
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const server: FileServer = { root: { realRoot, hidden, maxPathDepth }, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow };
+    const root: FileRoot = { realRoot, hidden, maxPathDepth };
+    // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
+    const uploads = fileServerTusHost(root, DEFAULT_SERVER_OPTIONS.maxBodyBytes);
+    const server: FileServer = { root, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, uploads, readable: everything };
     files = dispatcher(server, routes);
     return files;
   });
   // A missing directory fails each request (500, reported), not the process.
   ready.catch(ignore);
   return (req, res) => (files === null ? ready.then((handler) => handler(req, res)) : files(req, res));
+}
+
+/** A library mount has no access rules of its own: archives hold everything shown. */
+function everything(): boolean {
+  return true;
 }
 
 /** serveFiles serves what is asked for: no index.html in place of a listing, no single-page fallback. */
@@ -163,8 +195,8 @@ function guardBody(req: Request): void {
 
 function ignore(): void {}
 
-/** GET and HEAD: a file, a directory listing or search, or a redirect to the listing's "/" form. */
-async function get({ root, cache, pages, listing }: FileServer, req: Request, res: Response): Promise<void> {
+/** GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's "/" form. */
+async function get({ root, cache, pages, listing, readable }: FileServer, req: Request, res: Response): Promise<void> {
   const key = requestName(req);
   const now = Date.now();
   const hit = cache.fresh(key, now);
@@ -188,6 +220,11 @@ async function get({ root, cache, pages, listing }: FileServer, req: Request, re
     if (!name.directory) return redirect(req, res, `${req.path}/`);
     const qr = qrText(req.query);
     if (qr !== null) return sendQrCode(res, qr);
+    const format = requestedArchive(req.query);
+    if (format !== null) {
+      const mayRead = (segments: readonly string[], kind: 'file' | 'folder'): boolean => readable(req, segments.join('/'), kind);
+      return sendArchive(req, res, format, folderSource(root, real, name.segments, mayRead));
+    }
     const term = searchTerm(req.query);
     if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden);
     if (pages.index && !wantsJson(req.header('accept')) && (await servePage(root, cache, req, res, name.segments))) return;
@@ -228,9 +265,14 @@ function remove({ root }: FileServer, req: Request, res: Response): Promise<void
   return deleteFile(root, req, res, parseFileName(requestName(req), root.hidden));
 }
 
+function resumable({ root, uploads }: FileServer, req: Request, res: Response): Promise<void> {
+  return resumableUpload(uploads, root.hidden, req, res);
+}
+
 function options(server: FileServer, _req: Request, res: Response): void {
   res.status = 204;
   res.setHeader('Allow', server.allow);
+  advertiseTus(res, server.uploads.maxLength);
   res.end();
 }
 

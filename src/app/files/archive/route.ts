@@ -1,5 +1,8 @@
 import { HttpError, type Request, type Response } from '../../../index.js';
 import { ARCHIVE_TYPES, archiveStream, type ArchiveFormat } from './archive.js';
+import type { FileRoot } from '../file-write.js';
+import { isShownName } from '../names.js';
+import { isInside, isVisible } from '../safe-path.js';
 import { walkTree } from './walk.js';
 
 /** What a folder download needs from the file server: where, and what may go in. */
@@ -15,7 +18,27 @@ export interface ArchiveSource {
    * Access-rule hook: whether the requester may read the entry at these segments (below the
    * served directory). Only what passes goes into the archive; a folder that fails is not entered.
    */
-  mayRead(segments: readonly string[]): boolean;
+  mayRead(segments: readonly string[], kind: 'file' | 'folder'): boolean;
+}
+
+/**
+ * The archive source for a folder of the served directory, with the file server's rules: its
+ * own names never, dot-files only with `hidden`, links only to shown targets inside the root.
+ * `mayRead` is the access-rule hook (allow everything when no rules apply).
+ */
+export function folderSource(
+  root: FileRoot,
+  folder: string,
+  segments: readonly string[],
+  mayRead: (segments: readonly string[], kind: 'file' | 'folder') => boolean,
+): ArchiveSource {
+  return {
+    folder,
+    segments,
+    shows: (segment) => isShownName(segment, root.hidden),
+    follows: (real) => isInside(root.realRoot, real) && isVisible(root.realRoot, real, root.hidden),
+    mayRead,
+  };
 }
 
 /** The format `?download=zip|tar` asks for; null without a download parameter; 400 for others. */
@@ -44,7 +67,7 @@ export async function sendArchive(req: Request, res: Response, format: ArchiveFo
   }
   const entries = walkTree({
     start: source.folder,
-    include: (below) => below.every((segment) => source.shows(segment)) && source.mayRead([...source.segments, ...below]),
+    include: (below, kind) => below.every((segment) => source.shows(segment)) && source.mayRead([...source.segments, ...below], kind),
     follows: (real) => source.follows(real),
   });
   await res.send(logFailure(archiveStream(format, entries), `/${source.segments.join('/')}`));

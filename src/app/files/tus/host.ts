@@ -1,8 +1,9 @@
-import { link, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../../../index.js';
 import { syncDirectory } from '../atomic-write.js';
 import { conflictOrFsError, type FileRoot } from '../file-write.js';
+import { METADATA_DIR, tempUploadName } from '../names.js';
 import { assertInside, locate, parseFileName } from '../safe-path.js';
 import type { TusHost } from './routes.js';
 import { UploadStore } from './store.js';
@@ -13,8 +14,9 @@ const EXPIRY_MS = 24 * 60 * 60 * 1000;
 const LOCK_STALE_MS = 60_000;
 
 /** The file server's side of tus: uploads kept in `<served dir>/.wirehttp/tus`, placed as PUT places files. */
-export function fileServerTusHost(root: FileRoot, metadataDir: string, maxLength: number): TusHost {
-  const store = new UploadStore({ dir: path.join(metadataDir, 'tus'), expiryMs: EXPIRY_MS, lockStaleMs: LOCK_STALE_MS });
+export function fileServerTusHost(root: FileRoot, maxLength: number): TusHost {
+  const dir = path.join(root.realRoot, METADATA_DIR, 'tus');
+  const store = new UploadStore({ dir, expiryMs: EXPIRY_MS, lockStaleMs: LOCK_STALE_MS });
   return {
     store,
     maxLength,
@@ -33,20 +35,51 @@ export function fileServerTusHost(root: FileRoot, metadataDir: string, maxLength
         });
         await assertInside(root.realRoot, dir);
       }
-      if (exclusive) {
-        // link() never replaces: a file that appeared since the check still wins (412).
-        await link(data, real).catch((error: unknown) => {
-          throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? new HttpError(412, 'Precondition Failed') : conflictOrFsError(error);
-        });
-        await unlink(data);
-      } else {
-        await rename(data, real).catch((error: unknown) => {
-          throw conflictOrFsError(error);
-        });
+      // The data is renamed (or linked) into place: no copy, and readers see no part of it.
+      // A folder on another filesystem (a mount inside the served directory) gets a copy
+      // beside the target first, which is then renamed the same way.
+      const source = (await sameFilesystem(data, dir)) ? data : await copyBeside(data, dir);
+      try {
+        await moveInto(source, real, exclusive);
+      } catch (error) {
+        if (source !== data) await unlink(source).catch(() => {});
+        throw error;
       }
+      if (source !== data) await unlink(data);
       await syncDirectory(dir);
     },
   };
+}
+
+/** Renames `source` to `target`; when `exclusive`, link() instead, which never replaces a file that appeared meanwhile (412). */
+async function moveInto(source: string, target: string, exclusive: boolean): Promise<void> {
+  if (!exclusive) {
+    await rename(source, target).catch((error: unknown) => {
+      throw conflictOrFsError(error);
+    });
+    return;
+  }
+  await link(source, target).catch((error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? new HttpError(412, 'Precondition Failed') : conflictOrFsError(error);
+  });
+  await unlink(source);
+}
+
+async function sameFilesystem(file: string, dir: string): Promise<boolean> {
+  const [a, b] = await Promise.all([stat(file), stat(dir)]);
+  return a.dev === b.dev;
+}
+
+async function copyBeside(data: string, dir: string): Promise<string> {
+  const temp = path.join(dir, tempUploadName());
+  await copyFile(data, temp);
+  const handle = await open(temp, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
 }
 
 /** The target's location, refused as a PUT would be: a directory (409), not a regular file (403), or present while `exclusive` (412). */

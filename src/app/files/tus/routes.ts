@@ -1,5 +1,6 @@
 import { HttpError, type Request, type Response } from '../../../index.js';
 import { fsError } from '../fs-errors.js';
+import { parseFileName } from '../safe-path.js';
 import {
   CHECKSUM_ALGORITHMS,
   TUS_EXTENSIONS,
@@ -42,8 +43,25 @@ export function isTusCreation(req: Request): boolean {
   return req.header('tus-resumable') !== undefined;
 }
 
+/**
+ * Answers a tus request on `/files/{folder}/`: POST creates there; HEAD, PATCH and DELETE act
+ * on `?upload=ID`. The caller decides which requests are tus (isTusCreation, uploadId).
+ */
+export function resumableUpload(host: TusHost, hidden: boolean, req: Request, res: Response): Promise<void> {
+  return tus(res, async () => {
+    const name = parseFileName(req.params['*'] ?? '', hidden);
+    if (!name.directory) throw new HttpError(404, 'Uploads are created on folder URLs (ending in /)');
+    const id = uploadId(req);
+    if (req.method === 'POST') return createUpload(host, req, res, name.segments, req.path);
+    if (id === null) throw new HttpError(404, 'No such upload: the upload URL ends in ?upload=ID');
+    if (req.method === 'HEAD') return describeUpload(host, req, res, id, name.segments);
+    if (req.method === 'PATCH') return appendUpload(host, req, res, id, name.segments);
+    return terminateUpload(host, req, res, id, name.segments);
+  });
+}
+
 /** Runs a tus handler: Tus-Resumable on every answer, errors included. */
-export async function tus(res: Response, handler: () => Promise<void>): Promise<void> {
+async function tus(res: Response, handler: () => Promise<void>): Promise<void> {
   try {
     await handler();
   } catch (error) {
@@ -60,7 +78,7 @@ export async function tus(res: Response, handler: () => Promise<void>): Promise<
 }
 
 /** POST on a folder: creation, with the first bytes when the request carries a body. */
-export async function createUpload(host: TusHost, req: Request, res: Response, folder: readonly string[], folderUrl: string): Promise<void> {
+async function createUpload(host: TusHost, req: Request, res: Response, folder: readonly string[], folderUrl: string): Promise<void> {
   checkTusResumable(req.header('tus-resumable'));
   const length = parseCreationLength(req.header('upload-length'), req.header('upload-defer-length'));
   if (length !== null && length > host.maxLength) throw new HttpError(413, 'Upload-Length exceeds the size limit');
@@ -88,7 +106,7 @@ export async function createUpload(host: TusHost, req: Request, res: Response, f
 }
 
 /** HEAD on an upload URL: where it stands. */
-export async function describeUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
+async function describeUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
   checkTusResumable(req.header('tus-resumable'));
   const { info, offset } = await find(host, id, folder);
   res.setHeader('Tus-Resumable', TUS_VERSION);
@@ -102,7 +120,7 @@ export async function describeUpload(host: TusHost, req: Request, res: Response,
 }
 
 /** PATCH on an upload URL: appends the body at Upload-Offset; the last byte puts the file in place. */
-export async function appendUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
+async function appendUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
   checkTusResumable(req.header('tus-resumable'));
   checkPatchType(req.header('content-type'));
   const offset = parseUploadOffset(req.header('upload-offset'));
@@ -116,7 +134,7 @@ export async function appendUpload(host: TusHost, req: Request, res: Response, i
 }
 
 /** DELETE on an upload URL: termination. */
-export async function terminateUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
+async function terminateUpload(host: TusHost, req: Request, res: Response, id: string, folder: readonly string[]): Promise<void> {
   checkTusResumable(req.header('tus-resumable'));
   await find(host, id, folder);
   await host.store.terminate(id);
