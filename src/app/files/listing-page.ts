@@ -100,6 +100,7 @@ export function renderListingPage(
 </div>
 <div class="actions" id="toolbar">
 <button type="button" id="qr" class="icon-button" title="QR code of this folder" aria-label="QR code of this folder">${ICON_QR}</button>
+<a id="download-zip" class="button" href="?download=zip" title="Download this folder as a zip file">Download zip</a>
 </div>
 </div>
 </header>
