@@ -9,11 +9,13 @@ import { HttpError } from '../../../index.js';
  * `staleMs` belongs to a holder that died, and the next comer takes it over.
  */
 export class LockFile {
-  private lastTouch = 0;
+  private lastTouch = Date.now();
 
   private constructor(
     private readonly file: string,
     private readonly staleMs: number,
+    /** The lock file's inode: tells our lock from one a later holder created after breaking it. */
+    private readonly ino: number,
   ) {}
 
   /** Takes the lock, or throws HttpError 423 while someone else holds it. */
@@ -21,10 +23,11 @@ export class LockFile {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const handle = await open(file, 'wx', 0o600);
-        await handle.close();
-        const lock = new LockFile(file, staleMs);
-        lock.lastTouch = Date.now();
-        return lock;
+        try {
+          return new LockFile(file, staleMs, (await handle.stat()).ino);
+        } finally {
+          await handle.close();
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -33,16 +36,29 @@ export class LockFile {
     throw new HttpError(423, 'The upload is busy with another request');
   }
 
-  /** Marks the lock alive; cheap to call often (at most one utimes per quarter of the bound). */
-  async touch(): Promise<void> {
+  /**
+   * Marks the lock alive and says whether it is still ours; cheap to call often (at most one
+   * stat and utimes per quarter of the bound). False when the lock was broken meanwhile (its
+   * holder stalled beyond the bound, e.g. under a body timeout longer than it): the caller must
+   * stop writing.
+   */
+  async touch(): Promise<boolean> {
     const now = Date.now();
-    if (now - this.lastTouch < this.staleMs / 4) return;
+    if (now - this.lastTouch < this.staleMs / 4) return true;
     this.lastTouch = now;
+    if (!(await this.held())) return false;
     await utimes(this.file, now / 1000, now / 1000).catch(() => {});
+    return true;
   }
 
+  /** Removes the lock file, unless it is no longer ours. */
   async release(): Promise<void> {
-    await unlink(this.file).catch(() => {});
+    if (await this.held()) await unlink(this.file).catch(() => {});
+  }
+
+  private async held(): Promise<boolean> {
+    const info = await stat(this.file).catch(() => null);
+    return info?.ino === this.ino;
   }
 }
 

@@ -209,13 +209,16 @@ async function append(data: string, offset: number, room: number, request: Patch
   const handle = await open(data, 'r+');
   const hash: Hash | null = request.checksum === null ? null : createHash(request.checksum.algorithm);
   let written = 0;
+  let owned = true;
   try {
     for await (const chunk of request.source) {
       if (written + chunk.length > room) throw new HttpError(413, 'Body goes beyond Upload-Length');
+      // Checked before each write: once another request has broken our lock, the file is theirs.
+      owned = await lock.touch();
+      if (!owned) throw new HttpError(409, 'The upload was taken over by another request');
       hash?.update(chunk);
       await writeFully(handle, chunk, offset + written);
       written += chunk.length;
-      await lock.touch();
     }
     if (hash !== null && request.checksum !== null && !hash.digest().equals(request.checksum.digest)) {
       throw new HttpError(CHECKSUM_MISMATCH, 'Checksum Mismatch');
@@ -223,6 +226,7 @@ async function append(data: string, offset: number, room: number, request: Patch
     await handle.sync();
     return written;
   } catch (error) {
+    if (!owned) throw error;
     // Unverified or excess bytes are undone; plain bytes that arrived before a cut are kept.
     const keep = hash === null && !(error instanceof HttpError) ? written : 0;
     await handle.truncate(offset + keep).catch(() => {});

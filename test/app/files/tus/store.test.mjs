@@ -200,3 +200,24 @@ test('a failing complete() keeps the upload whole; an empty PATCH at the end ret
   assert.equal((await store.patch(id, retry.request)).info.state, 'complete');
   assert.equal(retry.completed[0].bytes.toString(), 'xyz');
 });
+
+test('a patcher that stalls past the stale bound loses its lock and stops writing (409), never interleaving', async () => {
+  const { store, dir } = newStore({ lockStaleMs: 200 });
+  const id = await store.create({ ...INIT, length: 12 });
+  let resume;
+  const stalled = new Promise((resolve) => (resume = resolve));
+  const slow = (async function* () {
+    yield Buffer.from('AAAA');
+    await stalled;
+    yield Buffer.from('BBBB');
+  })();
+  const first = store.patch(id, patch(0, '', { source: slow }).request);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  // The stale lock is broken; the newcomer appends after what was written.
+  const twin = new UploadStore({ dir, expiryMs: 60_000, lockStaleMs: 200 });
+  const newcomer = patch(4, 'CCCCCCCC');
+  assert.equal((await twin.patch(id, newcomer.request)).offset, 12);
+  resume();
+  assert.equal(await statusOf(first), 409);
+  assert.equal(newcomer.completed[0].bytes.toString(), 'AAAACCCCCCCC');
+});
