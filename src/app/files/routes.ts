@@ -85,12 +85,11 @@ const ALLOW = 'GET, HEAD, PUT, POST, PATCH, DELETE, OPTIONS';
  */
 const ROUTES: readonly FileRoute[] = [
   { method: 'GET', pattern: '/files', handler: (_server, req, res) => redirect(req, res, '/files/') },
-  { method: 'GET', pattern: '/files/*', handler: (server, req, res) => (req.method === 'HEAD' && uploadId(req) !== null ? resumable(server, req, res) : get(server, req, res)) },
+  { method: 'GET', pattern: '/files/*', handler: getOrAsk },
   { method: 'PUT', pattern: '/files/*', handler: store, changes: true },
-  // A POST with Tus-Resumable creates a resumable upload; without, it stores the body as always.
-  { method: 'POST', pattern: '/files/*', handler: (server, req, res) => (isTusCreation(req) ? resumable(server, req, res) : store(server, req, res)), changes: true },
+  { method: 'POST', pattern: '/files/*', handler: storeOrCreate, changes: true },
   { method: 'PATCH', pattern: '/files/*', handler: resumable, changes: true },
-  { method: 'DELETE', pattern: '/files/*', handler: (server, req, res) => (uploadId(req) !== null ? resumable(server, req, res) : remove(server, req, res)), changes: true },
+  { method: 'DELETE', pattern: '/files/*', handler: removeOrTerminate, changes: true },
   { method: 'OPTIONS', pattern: '/files/*', handler: options },
 ];
 
@@ -265,8 +264,24 @@ function remove({ root }: FileServer, req: Request, res: Response): Promise<void
   return deleteFile(root, req, res, parseFileName(requestName(req), root.hidden));
 }
 
+/** Resumable uploads (tus): created on a folder URL, then used at `folder/?upload=ID`. */
 function resumable({ root, uploads }: FileServer, req: Request, res: Response): Promise<void> {
   return resumableUpload(uploads, root.hidden, req, res);
+}
+
+/** GET and HEAD; HEAD on an upload URL asks where a resumable upload stands. */
+function getOrAsk(server: FileServer, req: Request, res: Response): Promise<void> {
+  return req.method === 'HEAD' && uploadId(req) !== null ? resumable(server, req, res) : get(server, req, res);
+}
+
+/** POST with Tus-Resumable creates a resumable upload; without, it stores the body as it always has. */
+function storeOrCreate(server: FileServer, req: Request, res: Response): Promise<void> {
+  return isTusCreation(req) ? resumable(server, req, res) : store(server, req, res);
+}
+
+/** DELETE on an upload URL abandons the upload; elsewhere it removes a file or folder. */
+function removeOrTerminate(server: FileServer, req: Request, res: Response): Promise<void> {
+  return uploadId(req) !== null ? resumable(server, req, res) : remove(server, req, res);
 }
 
 function options(server: FileServer, _req: Request, res: Response): void {
