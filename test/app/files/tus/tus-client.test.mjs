@@ -69,6 +69,7 @@ test('20 MiB in 1 MiB chunks: a dropped connection, then a resume from the uploa
   assert.ok(counting.sent() < 20 * MiB, 'the second pass sent fewer bytes than the file');
   assert.ok(readFileSync(path.join(root, 'in', 'big résumé.bin')).equals(data), 'byte-exact');
   assert.deepEqual(await listing(server.port, '/files/in/'), ['big résumé.bin']);
+  console.log(`# cut after ${(offset / MiB).toFixed(1)} MiB stored; the resume sent ${(counting.sent() / MiB).toFixed(1)} MiB of 20 MiB`);
 });
 
 test('creation-with-upload: a small file in the creating POST', async () => {
