@@ -93,15 +93,16 @@ async function createUpload(host: TusHost, req: Request, res: Response, folder: 
   res.status = 201;
   res.setHeader('Tus-Resumable', TUS_VERSION);
   res.setHeader('Location', `${folderUrl}?upload=${id}`);
-  let info: UploadInfo | null = null;
-  // creation-with-upload, or an empty file (complete as soon as it exists).
+  // creation-with-upload, or an empty file (complete as soon as it exists). Should the first
+  // chunk be refused, the error answer still carries the Location of the upload just made.
   if (req.hasBody || length === 0) {
     const patched = await host.store.patch(id, patchRequest(host, req, 0, null));
     res.setHeader('Upload-Offset', patched.offset);
-    info = patched.info;
+    res.setHeader('Upload-Expires', new Date(patched.info.expiresAt).toUTCString());
+  } else {
+    const created = await host.store.lookup(id);
+    if (created.state === 'found') res.setHeader('Upload-Expires', new Date(created.info.expiresAt).toUTCString());
   }
-  const lookup = info ?? (await host.store.lookup(id).then((l) => (l.state === 'found' ? l.info : null)));
-  if (lookup !== null) res.setHeader('Upload-Expires', new Date(lookup.expiresAt).toUTCString());
   res.end();
 }
 
