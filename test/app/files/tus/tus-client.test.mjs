@@ -1,12 +1,13 @@
 // Resumable uploads with tus-js-client against the real CLI: drops, resumes, workers.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tus from 'tus-js-client';
-import { startCli } from '../../../helpers.mjs';
-import { TUS, proxy, request, servedDir } from './tus-helpers.mjs';
+import { rssOf, startCli } from '../../../helpers.mjs';
+import { PATCH_TYPE, TUS, create, proxy, request, servedDir } from './tus-helpers.mjs';
 
 const MiB = 1024 * 1024;
 let root;
@@ -126,4 +127,45 @@ test('--workers 2: chunks on fresh connections land on both workers, the file is
     await workers.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a 512 MiB PATCH streams to disk with flat server memory', async () => {
+  const size = 512 * MiB;
+  const url = await create(server.port, '/files/in/', 'stream.bin', size);
+  const block = randomBytes(MiB);
+  let peak = await rssOf(server.pid);
+  const timer = setInterval(() => rssOf(server.pid).then((rss) => (peak = Math.max(peak, rss)), () => {}), 100);
+  const status = await new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'PATCH',
+        path: url,
+        agent: false,
+        headers: { ...TUS, ...PATCH_TYPE, 'Upload-Offset': '0', 'Content-Length': String(size) },
+      },
+      (res) => resolve(res.statusCode),
+    );
+    req.on('error', reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        sent += block.length;
+        if (!req.write(block)) return req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  }).finally(() => clearInterval(timer));
+  assert.equal(status, 204);
+  const stored = path.join(root, 'in', 'stream.bin');
+  assert.equal(statSync(stored).size, size);
+  const last = Buffer.alloc(MiB);
+  const fd = openSync(stored, 'r');
+  readSync(fd, last, 0, MiB, size - MiB);
+  closeSync(fd);
+  assert.ok(last.equals(block));
+  assert.ok(peak < 150 * MiB, `server peak RSS ${(peak / MiB).toFixed(0)} MB`);
+  console.log(`# 512 MiB PATCH: server peak RSS ${(peak / MiB).toFixed(0)} MB`);
 });
