@@ -121,7 +121,7 @@ function preconditionFailed(res: Response): void {
  * read-only mount gives ENOENT, not EROFS), which would read as 404: then the missing levels
  * are made one by one, so the error that stopped them is the one reported.
  */
-async function makeDirectories(dir: string): Promise<void> {
+export async function makeDirectories(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     return;

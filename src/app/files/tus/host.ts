@@ -1,10 +1,10 @@
-import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../../../index.js';
 import { syncDirectory } from '../atomic-write.js';
-import { conflictOrFsError, type FileRoot } from '../file-write.js';
+import { conflictOrFsError, makeDirectories, type FileRoot } from '../file-write.js';
 import { METADATA_DIR, tempUploadName } from '../names.js';
-import { assertInside, locate, parseFileName } from '../safe-path.js';
+import { assertCreatable, assertInside, locate, parseFileName } from '../safe-path.js';
 import type { TusHost } from './routes.js';
 import { UploadStore } from './store.js';
 
@@ -23,6 +23,7 @@ export function fileServerTusHost(root: FileRoot, maxLength: number): TusHost {
     async prepare(folder, filename, exclusive) {
       if (filename.includes('/')) throw new HttpError(400, 'Invalid file name');
       const name = parseFileName([...folder, filename].join('/'), root.hidden);
+      assertCreatable(root.realRoot, name, root.maxPathDepth);
       await existing(root, name.segments, exclusive);
       return name.segments;
     },
@@ -30,7 +31,7 @@ export function fileServerTusHost(root: FileRoot, maxLength: number): TusHost {
       const { real, exists } = await existing(root, target, exclusive);
       const dir = path.dirname(real);
       if (!exists) {
-        await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+        await makeDirectories(dir).catch((error: unknown) => {
           throw conflictOrFsError(error);
         });
         await assertInside(root.realRoot, dir);
@@ -85,10 +86,16 @@ async function copyBeside(data: string, dir: string): Promise<string> {
 /** The target's location, refused as a PUT would be: a directory (409), not a regular file (403), or present while `exclusive` (412). */
 async function existing(root: FileRoot, segments: readonly string[], exclusive: boolean): Promise<{ real: string; exists: boolean }> {
   const location = await locate(root.realRoot, segments, root.hidden);
-  if (!location.exists) return location;
-  const info = await stat(location.real);
+  // A concurrent DELETE may remove the name between locating and looking at it: then it is new.
+  const info = location.exists ? await stat(location.real).catch(missingAsNull) : null;
+  if (info === null) return { real: location.real, exists: false };
   if (info.isDirectory()) throw new HttpError(409, 'A directory has that name');
   if (!info.isFile()) throw new HttpError(403, 'Not a regular file');
   if (exclusive) throw new HttpError(412, 'Precondition Failed');
   return location;
+}
+
+function missingAsNull(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw error;
 }

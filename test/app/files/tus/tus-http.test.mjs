@@ -101,6 +101,7 @@ test('version, content type and metadata are checked: 412 with Tus-Version, 415,
   assert.equal(await statusFor({ 'Upload-Metadata': metadata({ filename: '..' }) }), 400);
   assert.equal(await statusFor({ 'Upload-Metadata': metadata({ filename: '.hidden' }) }), 404);
   assert.equal(await statusFor({ 'Upload-Metadata': metadata({ filename: '.wirehttp' }) }), 404);
+  assert.equal(await statusFor({ 'Upload-Metadata': metadata({ filename: 'n'.repeat(300) }) }), 400, 'over NAME_MAX, as for PUT');
   assert.equal(await statusFor({ 'Upload-Length': '1', 'Upload-Defer-Length': '1', 'Upload-Metadata': metadata({ filename: 'x' }) }), 400);
   // The folder itself must be a folder URL; a file URL is not a creation endpoint.
   const onFile = await request(server.port, 'POST', '/files/in/x', { headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': metadata({ filename: 'x' }) } });
