@@ -436,6 +436,8 @@ export const LISTING_SCRIPT = String.raw`
     function done(why) {
       running--;
       if (why) fail(job, why); else { job.bar.value = 1; settle(job, 'done', 'done'); }
+      // The notice about unfinished uploads is stale once one of them is done.
+      if (!why && message.textContent.indexOf('Unfinished upload') === 0) message.hidden = true;
       pump();
     }
     function retry(why) {
