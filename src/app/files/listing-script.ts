@@ -415,17 +415,33 @@ export const LISTING_SCRIPT = String.raw`
     var file = job.file, key = fingerprint(job), url = localStorage.getItem(key), attempt = 0;
     var slash = job.path.lastIndexOf('/'), folder = slash < 0 ? '' : pathUrl(job.path.slice(0, slash)) + '/';
     var name = job.path.slice(slash + 1);
+    var creating = { cancelled: false, abort: function () { creating.cancelled = true; } };
     function request(method, target, headers, body, onProgress, callback) {
       var xhr = new XMLHttpRequest();
-      job.xhr = xhr;
+      // A creation is let finish (its answer names what to abandon); the others are cut.
+      job.xhr = method === 'POST' ? creating : xhr;
       xhr.open(method, target);
       xhr.setRequestHeader('Tus-Resumable', '1.0.0');
       Object.keys(headers).forEach(function (h) { xhr.setRequestHeader(h, headers[h]); });
       if (onProgress) xhr.upload.onprogress = function (e) { onProgress(e.loaded); };
       xhr.onload = function () { callback(xhr); };
       xhr.onerror = function () { callback(null); };
-      xhr.onabort = function () { running--; settle(job, 'cancelled', 'cancelled'); pump(); };
+      xhr.onabort = function () { running--; settle(job, 'cancelled', 'cancelled'); abandon(); pump(); };
       xhr.send(body);
+    }
+    // Cancel means abandon: the server drops what it holds (termination), retried while the
+    // cut request still holds the upload (423).
+    function abandon() {
+      if (!url) return;
+      localStorage.removeItem(key);
+      var tries = 0;
+      (function terminate() {
+        var xhr = new XMLHttpRequest();
+        xhr.open('DELETE', url);
+        xhr.setRequestHeader('Tus-Resumable', '1.0.0');
+        xhr.onload = function () { if (xhr.status === 423 && ++tries < 5) setTimeout(terminate, 300); };
+        xhr.send();
+      })();
     }
     function at(offset) {
       job.loaded = offset;
@@ -450,6 +466,12 @@ export const LISTING_SCRIPT = String.raw`
       if (!replace) headers['If-None-Match'] = '*';
       request('POST', folder || './', headers, null, null, function (xhr) {
         if (!xhr) return retry('connection lost');
+        if (creating.cancelled) {
+          // Cancelled while the server was creating it: abandon what it made.
+          url = xhr.status === 201 ? xhr.getResponseHeader('Location') : null;
+          running--; settle(job, 'cancelled', 'cancelled'); abandon(); pump();
+          return;
+        }
         if (xhr.status === 412 && !replace) {
           running--;
           job.status = 'asking'; job.state.textContent = 'exists';

@@ -181,8 +181,13 @@ test('upload progress per file and overall, and cancel leaves nothing behind', {
     assert.match(await page.locator('#overall-text').innerText(), /^2 of 2 files$/);
     assert.equal(await page.locator('tr[data-name="huge.bin"]').count(), 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const left = (await readdir(dir)).filter((name) => name.startsWith('.wirehttp') || name === 'huge.bin');
+    const left = (await readdir(dir)).filter((name) => name.startsWith('.wirehttp-') || name === 'huge.bin');
     assert.deepEqual(left, [], 'no partial or temporary file');
+    // A large file goes up resumably; cancelling it abandons the partial upload on the server too.
+    const uploads = path.join(dir, '.wirehttp', 'tus');
+    const pending = async () => (await readdir(uploads).catch(() => [])).filter((name) => /^[0-9a-f]{32}$/.test(name));
+    for (let i = 0; i < 50 && (await pending()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(await pending(), [], 'no partial upload kept');
   } finally {
     await browser.close();
   }
