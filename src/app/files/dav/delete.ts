@@ -1,0 +1,25 @@
+import { rm, stat } from 'node:fs/promises';
+import { HttpError, type Request, type Response } from '../../../index.js';
+import { entryPath, keyOf, requestName, type DavSpace } from './space.js';
+import { checkWrite } from './write-guard.js';
+
+/**
+ * DELETE (RFC 4918 §9.6): a file, or a collection with everything in it; its dead properties
+ * and the locks on it go too. A link is removed, never its target. Hidden entries inside a
+ * deleted collection go with it, since the collection as a whole is what was asked for.
+ */
+export async function remove(space: DavSpace, req: Request, res: Response): Promise<void> {
+  const name = requestName(space, req);
+  if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be deleted');
+  const { real, exists } = await space.files.locate(name.segments);
+  if (!exists) throw new HttpError(404, 'Not Found');
+  const key = keyOf(name.segments);
+  await checkWrite(space, req, key, [{ resource: key, tree: true, membership: true }]);
+  if (!space.files.preconditionsHold(req, await stat(real))) throw new HttpError(412, 'Precondition Failed');
+  await rm(await entryPath(space, name.segments), { recursive: true });
+  await space.props.remove(key);
+  await space.locks.removeWithin(key);
+  space.files.changed();
+  res.status = 204;
+  res.end();
+}
