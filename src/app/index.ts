@@ -29,7 +29,10 @@ export async function createApp(options: AppOptions): Promise<Router> {
       spa: options.spa ?? false,
     });
   }
-  const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
+  const allow =
+    options.directory !== undefined
+      ? 'GET, HEAD, POST, PUT, DELETE, OPTIONS, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK'
+      : 'GET, HEAD, OPTIONS';
   router.options('*', (_req, res) => {
     res.status = 204;
     res.setHeader('Allow', allow);

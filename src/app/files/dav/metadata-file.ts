@@ -124,6 +124,3 @@ function missingAsNull(error: unknown): null {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
   throw error;
 }
-
-/** The hidden metadata area of a served directory. */
-export const METADATA_DIR = '.wirehttp';

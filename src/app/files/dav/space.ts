@@ -2,7 +2,6 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { HttpError, type Request, type Response } from '../../../index.js';
 import { LockStore } from './lock-store.js';
-import { METADATA_DIR } from './metadata-file.js';
 import { PropStore } from './prop-store.js';
 import { hrefOf } from './xml-write.js';
 
@@ -41,10 +40,13 @@ export class DavSpace {
   readonly props: PropStore;
   readonly locks: LockStore;
 
-  constructor(readonly files: FileSpace) {
-    const metadata = path.join(files.realRoot, METADATA_DIR);
-    this.props = new PropStore(metadata);
-    this.locks = new LockStore(metadata);
+  /** `metadataDir` is the hidden metadata area of the served directory. */
+  constructor(
+    readonly files: FileSpace,
+    metadataDir: string,
+  ) {
+    this.props = new PropStore(metadataDir);
+    this.locks = new LockStore(metadataDir);
   }
 
   href(segments: readonly string[], collection: boolean): string {
