@@ -34,26 +34,19 @@ function escapeAttribute(text: string): string {
 }
 
 /**
- * An element in any namespace, written so it stands on its own wherever it is pasted: DAV:
- * elements use the "D" prefix the multistatus root declares, every other element declares its
- * namespace as the default (`xmlns=""` for none), so no prefix can clash or go undeclared.
+ * An element of a response: DAV: elements use the "D" prefix the response's root declares,
+ * every other element declares its namespace as the default (`xmlns=""` for none), so no
+ * prefix can clash or go undeclared.
  */
-export function element(ns: string, name: string, inner = '', attributes: readonly XmlAttribute[] = []): string {
-  const tag = ns === DAV ? `D:${name}` : name;
-  let head = ns === DAV ? `<${tag}` : `<${tag} xmlns="${escapeAttribute(ns)}"`;
-  let prefixes = 0;
-  for (const attribute of attributes) {
-    if (attribute.ns === '') head += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
-    else if (attribute.ns === XML_NS) head += ` xml:${attribute.name}="${escapeAttribute(attribute.value)}"`;
-    else {
-      const prefix = `a${String(prefixes++)}`;
-      head += ` xmlns:${prefix}="${escapeAttribute(attribute.ns)}" ${prefix}:${attribute.name}="${escapeAttribute(attribute.value)}"`;
-    }
-  }
-  return inner === '' ? `${head}/>` : `${head}>${inner}</${tag}>`;
+export function element(ns: string, name: string, inner = ''): string {
+  return ns === DAV ? tag(`D:${name}`, '', inner) : tag(name, ` xmlns="${escapeAttribute(ns)}"`, inner);
 }
 
-/** Serializes parsed content back to XML with every namespace preserved (see element()). */
+/**
+ * Serializes parsed content back to XML with every namespace preserved. Each element declares
+ * its own namespace as the default, so the text stands on its own wherever it is pasted (a
+ * dead property's value is stored this way).
+ */
 export function serialize(nodes: readonly XmlNode[]): string {
   let out = '';
   for (const node of nodes) out += typeof node === 'string' ? escapeText(node) : serializeElement(node);
@@ -61,7 +54,26 @@ export function serialize(nodes: readonly XmlNode[]): string {
 }
 
 export function serializeElement(node: XmlElement): string {
-  return element(node.ns, node.name, serialize(node.children), node.attributes);
+  return tag(node.name, ` xmlns="${escapeAttribute(node.ns)}"${attributesText(node.attributes)}`, serialize(node.children));
+}
+
+function tag(name: string, attributes: string, inner: string): string {
+  return inner === '' ? `<${name}${attributes}/>` : `<${name}${attributes}>${inner}</${name}>`;
+}
+
+function attributesText(attributes: readonly XmlAttribute[]): string {
+  let text = '';
+  let prefixes = 0;
+  for (const attribute of attributes) {
+    const value = escapeAttribute(attribute.value);
+    if (attribute.ns === '') text += ` ${attribute.name}="${value}"`;
+    else if (attribute.ns === XML_NS) text += ` xml:${attribute.name}="${value}"`;
+    else {
+      const prefix = `a${String(prefixes++)}`;
+      text += ` xmlns:${prefix}="${escapeAttribute(attribute.ns)}" ${prefix}:${attribute.name}="${value}"`;
+    }
+  }
+  return text;
 }
 
 /** One propstat group of a response: properties (as XML) sharing a status. */
