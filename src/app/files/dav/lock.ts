@@ -5,7 +5,7 @@ import { activeLock } from './live-props.js';
 import type { Lock } from './lock-store.js';
 import { keyOf, MAX_LOCK_SECONDS, requestName, sendXml, type DavSpace } from './space.js';
 import { checkWrite } from './write-guard.js';
-import { parseXml } from './xml-parse.js';
+import { parseXmlBody } from './xml-parse.js';
 import { parseLockInfo } from './xml-requests.js';
 import { element, errorBody } from './xml-write.js';
 
@@ -18,7 +18,7 @@ export async function lock(space: DavSpace, req: Request, res: Response): Promis
   const name = requestName(space, req);
   const key = keyOf(name.segments);
   const timeout = parseTimeout(req.header('timeout'), MAX_LOCK_SECONDS);
-  const body = await parseXml(req.body);
+  const body = await parseXmlBody(req);
   if (body === null) return refresh(space, req, res, key, timeout);
   const info = parseLockInfo(body);
   const depth = parseDepth(req.header('depth'), 'infinity', ['0', 'infinity']);

@@ -5,7 +5,7 @@ import { isLive, LIVE_NAMES, liveProp, type Resource } from './live-props.js';
 import { covers, type Lock } from './lock-store.js';
 import type { DeadProp } from './prop-store.js';
 import { keyOf, requestName, sendXml, type DavSpace } from './space.js';
-import { parseXml } from './xml-parse.js';
+import { parseXmlBody } from './xml-parse.js';
 import { parsePropfind, type PropfindRequest } from './xml-requests.js';
 import { DAV, element, errorBody, Multistatus, type PropStat } from './xml-write.js';
 
@@ -17,7 +17,7 @@ import { DAV, element, errorBody, Multistatus, type PropStat } from './xml-write
 export async function propfind(space: DavSpace, req: Request, res: Response): Promise<void> {
   const name = requestName(space, req);
   const depth = parseDepth(req.header('depth'), 'infinity', ['0', '1', 'infinity']);
-  const wanted = parsePropfind(await parseXml(req.body));
+  const wanted = parsePropfind(await parseXmlBody(req));
   if (depth === 'infinity') {
     sendXml(res, 403, errorBody('propfind-finite-depth'));
     return;

@@ -3,7 +3,7 @@ import { isLive } from './live-props.js';
 import type { PropChange } from './prop-store.js';
 import { keyOf, requestName, sendXml, type DavSpace } from './space.js';
 import { checkWrite } from './write-guard.js';
-import { parseXml } from './xml-parse.js';
+import { parseXmlBody } from './xml-parse.js';
 import { parsePropPatch, type PropName } from './xml-requests.js';
 import { element, Multistatus, serializeElement } from './xml-write.js';
 
@@ -14,7 +14,7 @@ import { element, Multistatus, serializeElement } from './xml-write.js';
  */
 export async function proppatch(space: DavSpace, req: Request, res: Response): Promise<void> {
   const name = requestName(space, req);
-  const ops = parsePropPatch(await parseXml(req.body));
+  const ops = parsePropPatch(await parseXmlBody(req));
   const { exists } = await space.files.locate(name.segments);
   if (!exists) throw new HttpError(404, 'Not Found');
   const key = keyOf(name.segments);

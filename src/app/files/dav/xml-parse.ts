@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { HttpError } from '../../../index.js';
+import { HttpError, type Request } from '../../../index.js';
 
 /**
  * XML request bodies (PROPFIND, PROPPATCH, LOCK) as a small namespace-resolved tree.
@@ -32,6 +32,12 @@ export type XmlNode = XmlElement | string;
 export const XML_BODY_LIMIT = 1024 * 1024;
 /** The deepest element nesting accepted; deeper → 400 (keeps every tree walk shallow). */
 const MAX_DEPTH = 64;
+/**
+ * The most elements a body may have; more → 400. Real bodies have tens. Without this bound a
+ * 1 MiB body of "<a/>" would become ~90 000 tree nodes, ~45 MiB of heap (measured with a
+ * 100 MB PROPFIND body of elements: RSS +46 MiB without the bound, +5 to +7 MiB with it).
+ */
+const MAX_ELEMENTS = 5_000;
 
 const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
 
@@ -52,11 +58,13 @@ export async function parseXml(chunks: AsyncIterable<Buffer>, limit = XML_BODY_L
   const stack: OpenElement[] = [];
   const done: { root: XmlElement | null } = { root: null };
   let seen = false;
+  let elements = 0;
   parser.on('doctype', () => {
     throw new HttpError(400, 'XML bodies may not have a DOCTYPE');
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (stack.length >= MAX_DEPTH) throw new HttpError(400, 'XML nested too deeply');
+    if (++elements > MAX_ELEMENTS) throw new HttpError(400, 'XML has too many elements');
     const element: OpenElement = { ns: tag.uri, name: tag.local, attributes: attributesOf(tag), children: [] };
     stack.at(-1)?.children.push(element);
     stack.push(element);
@@ -90,6 +98,16 @@ export async function parseXml(chunks: AsyncIterable<Buffer>, limit = XML_BODY_L
   }
   if (done.root === null) throw new HttpError(400, 'Malformed XML: no root element');
   return done.root;
+}
+
+/**
+ * The request's XML body (see parseXml). A Content-Length over the limit is refused before a
+ * byte is read; a chunked body is cut off where it passes the limit.
+ */
+export function parseXmlBody(req: Request, limit = XML_BODY_LIMIT): Promise<XmlElement | null> {
+  const length = req.contentLength;
+  if (length !== undefined && length > limit) return Promise.reject(new HttpError(413, `XML body larger than ${String(limit)} bytes`));
+  return parseXml(req.body, limit);
 }
 
 function attributesOf(tag: SaxesTagNS): XmlAttribute[] {
