@@ -1,14 +1,15 @@
-import { copyFile, cp, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { cp, rename, rm, stat } from 'node:fs/promises';
 import { HttpError, type Request, type Response } from '../../../index.js';
 import { parseDepth, parseDestination, parseOverwrite } from './headers.js';
 import type { WriteTarget } from './lock-store.js';
 import { isWithin } from './prop-store.js';
-import { entryPath, keyOf, requestName, type DavSpace } from './space.js';
+import { entryPath, keyOf, requestName, sendXml, type DavSpace } from './space.js';
+import { copyFileAtomic, copyTree, failureReport, removeTree } from './tree.js';
 import { checkWrite } from './write-guard.js';
 
 /**
- * COPY and MOVE (RFC 4918 §9.8, §9.9). Both ends are checked like any request name (hidden
+ * COPY and MOVE (RFC 4918 §9.8, §9.9). A folder's COPY goes member by member and reports the
+ * members it could not copy as a 207 multi-status (see tree.ts). Both ends are checked like any request name (hidden
  * and temporary names refused, symlinks contained), so neither can read or write outside the
  * served directory. Dead properties travel with the resource; locks stay where they were (a
  * moved resource leaves its locks behind, as RFC 4918 §7.5 says). A MOVE is a rename(2):
@@ -41,16 +42,28 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
 
   const destination = await entryPath(space, to.segments);
   if (target.exists) {
-    await rm(destination, { recursive: true });
+    const failures = await removeTree(destination, to.segments);
     await space.props.remove(toKey);
+    if (failures.length > 0) {
+      space.files.changed();
+      sendXml(res, 207, failureReport(space, failures));
+      return;
+    }
   }
   if (move) {
     await moveEntry(await entryPath(space, from.segments), destination);
     await space.props.transfer(fromKey, toKey, { move: true, tree: true });
     await space.locks.removeWithin(fromKey);
   } else {
-    await copyEntry(space, source.real, destination, collection, depth === 'infinity');
+    const failures = collection
+      ? await copyTree(space, source.real, destination, to.segments, depth === 'infinity')
+      : await copyFileAtomic(space, source.real, destination).then(() => []);
     await space.props.transfer(fromKey, toKey, { move: false, tree: depth === 'infinity' });
+    space.files.changed();
+    if (failures.length > 0) {
+      sendXml(res, 207, failureReport(space, failures));
+      return;
+    }
   }
   space.files.changed();
   res.status = target.exists ? 204 : 201;
@@ -66,27 +79,4 @@ async function moveEntry(from: string, to: string): Promise<void> {
     await cp(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
     await rm(from, { recursive: true });
   }
-}
-
-/**
- * A file is copied to a temporary name and renamed into place, so readers of the destination
- * never see half a file. A collection is created, then (for Depth infinity) filled.
- */
-async function copyEntry(space: DavSpace, from: string, to: string, collection: boolean, deep: boolean): Promise<void> {
-  if (!collection) {
-    const temp = space.files.tempPath(path.dirname(to));
-    try {
-      await copyFile(from, temp);
-      await rename(temp, to);
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
-    return;
-  }
-  if (!deep) {
-    await mkdir(to);
-    return;
-  }
-  await cp(from, to, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
 }

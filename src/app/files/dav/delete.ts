@@ -1,11 +1,13 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { HttpError, type Request, type Response } from '../../../index.js';
-import { entryPath, keyOf, requestName, type DavSpace } from './space.js';
+import { entryPath, keyOf, requestName, sendXml, type DavSpace } from './space.js';
+import { failureReport, removeTree } from './tree.js';
 import { checkWrite } from './write-guard.js';
 
 /**
  * DELETE (RFC 4918 §9.6): a file, or a collection with everything in it; its dead properties
- * and the locks on it go too. A link is removed, never its target. Hidden entries inside a
+ * and the locks on it go too; members that cannot be removed are listed in a 207 multi-status
+ * and the rest still goes. A link is removed, never its target. Hidden entries inside a
  * deleted collection go with it, since the collection as a whole is what was asked for.
  */
 export async function remove(space: DavSpace, req: Request, res: Response): Promise<void> {
@@ -16,10 +18,14 @@ export async function remove(space: DavSpace, req: Request, res: Response): Prom
   const key = keyOf(name.segments);
   await checkWrite(space, req, key, [{ resource: key, tree: true, membership: true }]);
   if (!space.files.preconditionsHold(req, await stat(real))) throw new HttpError(412, 'Precondition Failed');
-  await rm(await entryPath(space, name.segments), { recursive: true });
+  const failures = await removeTree(await entryPath(space, name.segments), name.segments);
   await space.props.remove(key);
   await space.locks.removeWithin(key);
   space.files.changed();
+  if (failures.length > 0) {
+    sendXml(res, 207, failureReport(space, failures));
+    return;
+  }
   res.status = 204;
   res.end();
 }

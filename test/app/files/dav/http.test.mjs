@@ -5,9 +5,12 @@ import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
 import { startCli } from '../../../helpers.mjs';
 import { dav, PROPFIND_ALL, readMultistatus } from './dav-client.mjs';
 
+const run = promisify(execFile);
 let dir;
 let outside;
 let server;
@@ -172,6 +175,19 @@ describe('COPY, MOVE, MKCOL and properties', () => {
     assert.equal((await copy('/files/c1.txt')).status, 403, 'onto itself');
     assert.equal((await req('MOVE', '/files/c2.txt', { headers: { Destination: '/files/made/c2.txt' } })).status, 201);
     assert.equal(await readFile(path.join(dir, 'made/c2.txt'), 'utf8'), 'one');
+  });
+
+  test('COPY of a folder goes member by member: what cannot be copied is listed in a 207, the rest arrives', async () => {
+    await mkdir(path.join(dir, 'mixed/sub'), { recursive: true });
+    await writeFile(path.join(dir, 'mixed/sub/ok.txt'), 'ok');
+    await writeFile(path.join(dir, 'mixed/.dot'), 'hidden');
+    await run('mkfifo', [path.join(dir, 'mixed/pipe')]);
+    const res = await req('COPY', '/files/mixed/', { headers: { Destination: '/files/mixed-copy/' } });
+    assert.equal(res.status, 207);
+    assert.deepEqual(await readMultistatus(res.body), { '/files/mixed-copy/pipe': { status: 403 } });
+    assert.equal(await readFile(path.join(dir, 'mixed-copy/sub/ok.txt'), 'utf8'), 'ok');
+    await assert.rejects(stat(path.join(dir, 'mixed-copy/.dot')), { code: 'ENOENT' }, 'what the client cannot see is not copied');
+    assert.equal((await req('DELETE', '/files/mixed/')).status, 204);
   });
 
   test('symlink containment: neither end of a COPY or MOVE can be outside the served folder', async () => {
