@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { HttpError, type Request, type Response } from '../../../index.js';
+import type { Request, Response } from '../../../index.js';
 import { LockStore } from './lock-store.js';
 import { PropStore } from './prop-store.js';
 import { hrefOf } from './xml-write.js';
@@ -75,9 +75,7 @@ export function sendXml(res: Response, status: number, body: string): void {
   res.end(body);
 }
 
-/** The request's resource name (the route's "*" parameter) taken apart. */
+/** The request's resource name (the route's "*" parameter; none for the folder itself) taken apart. */
 export function requestName(space: DavSpace, req: Request): { segments: string[]; directory: boolean } {
-  const name = req.params['*'];
-  if (name === undefined) throw new HttpError(404, 'Not Found');
-  return space.files.parseName(name);
+  return space.files.parseName(req.params['*'] ?? '');
 }

@@ -18,6 +18,12 @@ export class LockedError extends HttpError {
  * (else 412), and every lock on what the write touches must have its token submitted (else
  * 423). `resource` is the request's own resource, which untagged If lists refer to; LOCK
  * passes no targets (its conflicts are judged by the lock store). Returns the submitted tokens.
+ *
+ * The check reads the locks, then the caller writes: a LOCK granted by another process in
+ * between (a window of one filesystem call) does not stop this write. Closing it would mean
+ * holding the lock store's lock file for the whole write, an upload of any size included,
+ * which would serialise every write of every process; a lock taken that late was not yet
+ * held when the write began, so the write is ordered before it.
  */
 export async function checkWrite(space: DavSpace, req: Request, resource: string, targets: readonly WriteTarget[]): Promise<Set<string>> {
   const header = req.header('if');

@@ -246,3 +246,15 @@ describe('COPY, MOVE, MKCOL and properties', () => {
     }
   });
 });
+
+describe('the mount point', () => {
+  test('OPTIONS and PROPFIND on /files without the final "/" answer for the served folder', async () => {
+    const options = await req('OPTIONS', '/files');
+    assert.equal(options.status, 204);
+    assert.equal(options.headers.dav, '1, 2');
+    const found = await req('PROPFIND', '/files', { headers: { Depth: '0' } });
+    assert.equal(found.status, 207);
+    assert.deepEqual(Object.keys(await readMultistatus(found.body)), ['/files/']);
+    assert.equal((await req('MKCOL', '/files')).status, 405);
+  });
+});

@@ -1,5 +1,6 @@
-// WebDAV state with --workers 2: locks and dead properties live in the served directory's
-// metadata area, so every worker sees what another one did. Each request below goes on a new
+// WebDAV state with --workers 2, and with two servers on one directory: locks and dead
+// properties live in the served directory's metadata area, so every process sees what another
+// one did. Each request below goes on a new
 // connection, and the cluster hands connections to the workers in turn, so consecutive
 // requests reach both.
 import assert from 'node:assert/strict';
@@ -56,5 +57,30 @@ test('a lock taken through one worker is honoured by the other; so are dead prop
   assert.equal((await req('UNLOCK', '/files/shared.txt', { headers: { 'Lock-Token': token } })).status, 204);
   for (let i = 0; i < 4; i++) {
     assert.equal((await req('PUT', '/files/shared.txt', { body: `anyone ${i}` })).status, 204, `after unlock ${i}`);
+  }
+});
+
+test('two separate servers on one directory (as two machines on network storage) share locks and properties', { timeout: 60_000 }, async () => {
+  const other = await startCli(['--directory', dir]);
+  try {
+    const a = (...args) => dav(server.port, ...args);
+    const b = (...args) => dav(other.port, ...args);
+    const lock = await a('LOCK', '/files/two.txt', { body: LOCKINFO });
+    assert.equal(lock.status, 201);
+    const token = lock.headers['lock-token'];
+    assert.equal((await b('PUT', '/files/two.txt', { body: 'b without token' })).status, 423);
+    assert.equal((await b('LOCK', '/files/two.txt', { body: LOCKINFO })).status, 423);
+    assert.equal((await b('PUT', '/files/two.txt', { headers: { If: `(${token})` }, body: 'b with token' })).status, 204);
+    const patched = await b('PROPPATCH', '/files/two.txt', {
+      headers: { If: `(${token})` },
+      body: '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><m xmlns="urn:m">from b</m></D:prop></D:set></D:propertyupdate>',
+    });
+    assert.equal(patched.status, 207);
+    const found = await a('PROPFIND', '/files/two.txt', { headers: { Depth: '0' }, body: '<propfind xmlns="DAV:"><prop><m xmlns="urn:m"/></prop></propfind>' });
+    assert.equal((await readMultistatus(found.body))['/files/two.txt']['{urn:m}m'].text, 'from b');
+    assert.equal((await b('UNLOCK', '/files/two.txt', { headers: { 'Lock-Token': token } })).status, 204);
+    assert.equal((await a('PUT', '/files/two.txt', { body: 'a, unlocked' })).status, 204);
+  } finally {
+    await other.stop();
   }
 });
