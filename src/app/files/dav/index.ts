@@ -12,8 +12,7 @@ import { checkWrite, LockedError } from './write-guard.js';
  * WebDAV (RFC 4918, class 1 and 2) for the file server: the folder's public entry. The file
  * server adds a route for each row of DAV_METHODS and hands every handler its DavSpace.
  */
-export { DavSpace, MAX_LOCK_SECONDS, type FileSpace } from './space.js';
-export { parseDestination } from './headers.js';
+export { DavSpace, type FileSpace } from './space.js';
 
 export type DavHandler = (space: DavSpace, req: Request, res: Response) => Promise<void>;
 
