@@ -32,6 +32,11 @@ export class MetadataFile<T> {
     private readonly file: string,
     /** Turns parsed JSON (or undefined when the file does not exist) into a document. */
     private readonly decode: (json: unknown) => T,
+    /**
+     * The largest the stored document may grow (characters of JSON); a change past it is refused
+     * with 507. Every change rewrites the whole document, and clients decide what goes in.
+     */
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
   ) {
     this.lockPath = `${file}.lock`;
   }
@@ -59,6 +64,9 @@ export class MetadataFile<T> {
       const before = JSON.stringify(document);
       const result = change(document);
       const after = JSON.stringify(document);
+      if (after.length > this.maxBytes && after.length > before.length) {
+        throw new HttpError(507, `${path.basename(this.file)} would pass ${String(this.maxBytes)} bytes`);
+      }
       if (after !== before) await this.store(after);
       return result;
     } finally {
@@ -115,6 +123,8 @@ export class MetadataFile<T> {
   }
 }
 
+/** Documents are rewritten whole on each change: 8 MiB keeps a change in the milliseconds. */
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** A lock file older than this belongs to a dead writer. */
 const STALE_MS = 10_000;
 /** How long a writer waits for the lock before giving up with 503. */

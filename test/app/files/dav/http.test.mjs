@@ -160,6 +160,8 @@ describe('COPY, MOVE, MKCOL and properties', () => {
     assert.equal((await req('MKCOL', '/files/made')).status, 405);
     assert.equal((await req('MKCOL', '/files/no/parent')).status, 409);
     assert.equal((await req('MKCOL', '/files/with-body', { body: '<x/>' })).status, 415);
+    const lockinfo = '<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>';
+    assert.equal((await req('LOCK', '/files/no-such-folder/', { body: lockinfo })).status, 409, 'an unmapped folder name is not locked into a file');
     assert.ok((await stat(path.join(dir, 'made'))).isDirectory());
   });
 

@@ -193,3 +193,18 @@ describe('locks', () => {
     );
   });
 });
+
+describe('bounds', () => {
+  test('a document may not grow past its bound (507); shrinking it is always allowed', async () => {
+    const file = path.join(dir, 'b1', 'doc.json');
+    const doc = new MetadataFile(file, (json) => json ?? { items: [] }, 1000);
+    await doc.update((d) => d.items.push('x'.repeat(900)));
+    await assert.rejects(
+      doc.update((d) => d.items.push('y'.repeat(200))),
+      { status: 507 },
+    );
+    assert.equal((await doc.read()).items.length, 1, 'nothing stored');
+    await doc.update((d) => d.items.pop());
+    assert.deepEqual(await doc.read(), { items: [] });
+  });
+});
