@@ -8,10 +8,10 @@ import { copyFileAtomic, copyTree, failureReport, removeTree } from './tree.js';
 import { checkWrite } from './write-guard.js';
 
 /**
- * COPY and MOVE (RFC 4918 §9.8, §9.9). A folder's COPY goes member by member and reports the
- * members it could not copy as a 207 multi-status (see tree.ts). Both ends are checked like any request name (hidden
+ * COPY and MOVE (RFC 4918 §9.8, §9.9). Both ends are checked like any request name (hidden
  * and temporary names refused, symlinks contained), so neither can read or write outside the
- * served directory. Dead properties travel with the resource; locks stay where they were (a
+ * served directory. A folder's COPY goes member by member and reports the members it could
+ * not copy in a 207 multi-status (see tree.ts). Dead properties travel with the resource; locks stay where they were (a
  * moved resource leaves its locks behind, as RFC 4918 §7.5 says). A MOVE is a rename(2):
  * atomic on one filesystem; across filesystems (a linked folder on another disk) it falls
  * back to copy-then-delete.

@@ -1,5 +1,6 @@
 import type { Request, Response } from '../../../index.js';
 import { copyOrMove } from './copy-move.js';
+import { fsHttpError } from './fs-status.js';
 import { remove } from './delete.js';
 import { lock, unlock } from './lock.js';
 import { mkcol } from './mkcol.js';
@@ -40,13 +41,16 @@ export function setDavHeaders(res: Response): void {
   res.setHeader('MS-Author-Via', 'DAV');
 }
 
-/** A 423 carries its XML body (which lock is in the way); other errors stay as they are. */
+/**
+ * A 423 carries its XML body (which lock is in the way); a filesystem error becomes the status
+ * it stands for; other errors stay as they are.
+ */
 export function answeringLocked<S>(handler: (state: S, req: Request, res: Response) => Promise<void>): (state: S, req: Request, res: Response) => Promise<void> {
   return async (state, req, res) => {
     try {
       await handler(state, req, res);
     } catch (error) {
-      if (!(error instanceof LockedError)) throw error;
+      if (!(error instanceof LockedError)) throw fsHttpError(error);
       sendXml(res, 423, error.body);
     }
   };

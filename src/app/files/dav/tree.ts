@@ -1,6 +1,7 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError } from '../../../index.js';
+import { fsStatus } from './fs-status.js';
 import type { DavSpace } from './space.js';
 import { Multistatus } from './xml-write.js';
 
@@ -41,7 +42,7 @@ async function removeEntry(real: string, segments: readonly string[], failures: 
     if (clean) await rmdir(real);
     return clean;
   } catch (error) {
-    failures.push({ segments, collection: info.isDirectory(), status: statusOf(error) });
+    failures.push({ segments, collection: info.isDirectory(), status: fsStatus(error) });
     return false;
   }
 }
@@ -78,7 +79,7 @@ async function copyMembers(space: DavSpace, from: string, to: string, segments: 
         throw new HttpError(403, 'Not a regular file');
       }
     } catch (error) {
-      failures.push({ segments: member, collection: info.isDirectory(), status: statusOf(error) });
+      failures.push({ segments: member, collection: info.isDirectory(), status: fsStatus(error) });
     }
   }
 }
@@ -100,13 +101,4 @@ export function failureReport(space: DavSpace, failures: readonly MemberFailure[
   const body = new Multistatus();
   for (const failure of failures) body.status(space.href(failure.segments, failure.collection), failure.status);
   return body.toString();
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 403;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 507;
-  if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR') return 409;
-  return 500;
 }
