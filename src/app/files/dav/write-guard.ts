@@ -33,7 +33,7 @@ export async function checkWrite(space: DavSpace, req: Request, resource: string
     const lists = parseIf(header);
     const states = new Map<string | null, ResourceState | undefined>();
     for (const tag of resourcesOf(lists)) {
-      const segments = tag === null ? resource.split('/').filter(Boolean) : segmentsOf(space, req, tag);
+      const segments = tag === null ? resource.split('/').filter(Boolean) : segmentsOf(space, tag);
       states.set(tag, segments === null ? undefined : await stateOf(space, locks, segments));
     }
     if (!evaluateIf(lists, (tag) => states.get(tag))) throw new HttpError(412, 'Precondition Failed');
@@ -47,10 +47,15 @@ export async function checkWrite(space: DavSpace, req: Request, resource: string
   return submitted;
 }
 
-/** The segments of a tagged list's URI (absolute, or a path); null when this server does not serve it. */
-function segmentsOf(space: DavSpace, req: Request, uri: string): string[] | null {
+/**
+ * The segments of a tagged list's URI (absolute, or a path); null when it names nothing this
+ * server serves. Only the path counts: behind a proxy the client's host may not be the Host
+ * the server sees, and a tag only says which resource a list is about.
+ */
+function segmentsOf(space: DavSpace, uri: string): string[] | null {
   try {
-    return space.files.parseName(parseDestination(uri, req.header('host'), space.files.prefix)).segments;
+    const path = uri.startsWith('/') ? uri : new URL(uri).pathname;
+    return space.files.parseName(parseDestination(path, undefined, space.files.prefix)).segments;
   } catch {
     return null;
   }

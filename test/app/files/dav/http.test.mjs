@@ -126,6 +126,10 @@ describe('client request shapes', () => {
     assert.equal(patched['{urn:schemas-microsoft-com:}Win32FileAttributes'].status, 200);
 
     assert.equal((await req('PUT', '/files/win.docx', { body: 'no token' })).status, 423);
+    // davfs2 and others tag their lists with the absolute URI; a proxy in front may change the host.
+    const tagged = (host) => `<http://${host}/files/win.docx> (${token})`;
+    assert.equal((await req('PUT', '/files/win.docx', { headers: { If: tagged('proxy.example:8080') }, body: 'tagged' })).status, 204);
+    assert.equal((await req('PUT', '/files/win.docx', { headers: { If: `<http://h/files/other.txt> (${token})` }, body: 'x' })).status, 412);
     assert.equal((await req('PUT', '/files/win.docx', { headers: { If: `(${token})` }, body: 'document' })).status, 204);
     assert.equal((await req('UNLOCK', '/files/win.docx', { headers: { 'Lock-Token': token } })).status, 204);
     assert.equal(await readFile(path.join(dir, 'win.docx'), 'utf8'), 'document');
