@@ -45,7 +45,6 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
     const failures = await removeTree(destination, to.segments);
     await space.props.remove(toKey);
     if (failures.length > 0) {
-      space.files.changed();
       sendXml(res, 207, failureReport(space, failures));
       return;
     }
@@ -59,13 +58,11 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
       ? await copyTree(space, source.real, destination, to.segments, depth === 'infinity')
       : await copyFileAtomic(space, source.real, destination).then(() => []);
     await space.props.transfer(fromKey, toKey, { move: false, tree: depth === 'infinity' });
-    space.files.changed();
     if (failures.length > 0) {
       sendXml(res, 207, failureReport(space, failures));
       return;
     }
   }
-  space.files.changed();
   res.status = target.exists ? 204 : 201;
   if (!target.exists) res.setHeader('Location', space.href(to.segments, collection));
   res.end();

@@ -21,7 +21,6 @@ export async function remove(space: DavSpace, req: Request, res: Response): Prom
   const failures = await removeTree(await entryPath(space, name.segments), name.segments);
   await space.props.remove(key);
   await space.locks.removeWithin(key);
-  space.files.changed();
   if (failures.length > 0) {
     sendXml(res, 207, failureReport(space, failures));
     return;

@@ -40,7 +40,6 @@ export async function lock(space: DavSpace, req: Request, res: Response): Promis
       const code = (error as NodeJS.ErrnoException).code;
       throw code === 'ENOENT' || code === 'ENOTDIR' ? new HttpError(409, 'The parent collection does not exist') : error;
     });
-    space.files.changed();
   }
   res.setHeader('Lock-Token', `<${outcome.granted.token}>`);
   sendLock(space, res, location.exists ? 200 : 201, outcome.granted);

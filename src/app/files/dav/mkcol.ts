@@ -21,7 +21,6 @@ export async function mkcol(space: DavSpace, req: Request, res: Response): Promi
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new HttpError(409, 'The parent collection does not exist');
     throw error;
   });
-  space.files.changed();
   res.status = 201;
   res.setHeader('Location', space.href(name.segments, true));
   res.end();

@@ -30,7 +30,6 @@ export async function proppatch(space: DavSpace, req: Request, res: Response): P
           : { kind: 'remove', name: op.name },
     );
     await space.props.change(key, changes);
-    space.files.changed();
   }
   const status = (prop: PropName): number => (!refused ? 200 : isLive(prop) ? 403 : 424);
   const groups = [200, 403, 424].map((code) => ({

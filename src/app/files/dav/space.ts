@@ -28,8 +28,6 @@ export interface FileSpace {
   preconditionsHold(req: Request, stats: Stats | null): boolean;
   /** A fresh temporary file name in `dir`, never listed or served, removed if left behind. */
   tempPath(dir: string): string;
-  /** Called after every change made through WebDAV (caches of the file server). */
-  changed(): void;
 }
 
 /** The most a lock may last (seconds); also what "Infinite" and no Timeout header get. */
