@@ -63,7 +63,7 @@ async function hugePropfind({ chunked, filler }) {
     socket.on('error', resolve);
   });
   const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`;
-  socket.write(`PROPFIND /files/ HTTP/1.1\r\nHost: x\r\nDepth: 1\r\n${framing}\r\n\r\n`);
+  socket.write(`PROPFIND /files/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nDepth: 1\r\n${framing}\r\n\r\n`);
   let sent = 0;
   while (sent < total && !closed) {
     if (!socket.write(frame(block))) await Promise.race([new Promise((r) => socket.once('drain', r)), ended]);
