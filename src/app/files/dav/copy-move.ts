@@ -3,8 +3,8 @@ import { HttpError, type Request, type Response } from '../../../index.js';
 import { parseDepth, parseDestination, parseOverwrite } from './headers.js';
 import type { WriteTarget } from './lock-store.js';
 import { isWithin } from './prop-store.js';
-import { entryPath, keyOf, requestName, sendXml, type DavSpace } from './space.js';
-import { copyFileAtomic, copyTree, failureReport, removeTree } from './tree.js';
+import { entryPath, keyOf, requestName, type DavSpace } from './space.js';
+import { copyFileAtomic, copyTree, removeTree, sendFailures } from './tree.js';
 import { checkWrite } from './write-guard.js';
 
 /**
@@ -31,6 +31,7 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
   if (from.segments.length === 0 || to.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be copied or moved');
   if (isWithin(toKey, fromKey) || (move && isWithin(fromKey, toKey))) throw new HttpError(403, 'Source and destination overlap');
 
+  space.files.assertCreatable(to);
   const target = await space.files.locate(to.segments);
   const parent = await space.files.locate(to.segments.slice(0, -1));
   if (!parent.exists || !(await stat(parent.real)).isDirectory()) throw new HttpError(409, 'The destination collection does not exist');
@@ -43,11 +44,11 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
   const destination = await entryPath(space, to.segments);
   if (target.exists) {
     const failures = await removeTree(destination, to.segments);
-    await space.props.remove(toKey);
     if (failures.length > 0) {
-      sendXml(res, 207, failureReport(space, failures));
+      sendFailures(space, res, failures, to.segments);
       return;
     }
+    await space.props.remove(toKey);
   }
   if (move) {
     await moveEntry(await entryPath(space, from.segments), destination);
@@ -59,7 +60,7 @@ export async function copyOrMove(space: DavSpace, req: Request, res: Response): 
       : await copyFileAtomic(space, source.real, destination).then(() => []);
     await space.props.transfer(fromKey, toKey, { move: false, tree: depth === 'infinity' });
     if (failures.length > 0) {
-      sendXml(res, 207, failureReport(space, failures));
+      sendFailures(space, res, failures, to.segments);
       return;
     }
   }

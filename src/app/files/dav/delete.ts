@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { HttpError, type Request, type Response } from '../../../index.js';
-import { entryPath, keyOf, requestName, sendXml, type DavSpace } from './space.js';
-import { failureReport, removeTree } from './tree.js';
+import { entryPath, keyOf, requestName, type DavSpace } from './space.js';
+import { removeTree, sendFailures } from './tree.js';
 import { checkWrite } from './write-guard.js';
 
 /**
@@ -19,12 +19,14 @@ export async function remove(space: DavSpace, req: Request, res: Response): Prom
   await checkWrite(space, req, key, [{ resource: key, tree: true, membership: true }]);
   if (!space.files.preconditionsHold(req, await stat(real))) throw new HttpError(412, 'Precondition Failed');
   const failures = await removeTree(await entryPath(space, name.segments), name.segments);
-  await space.props.remove(key);
-  await space.locks.removeWithin(key);
   if (failures.length > 0) {
-    sendXml(res, 207, failureReport(space, failures));
+    // Nothing is forgotten while the folder stays (properties of members that did go remain
+    // in the store until the folder goes).
+    sendFailures(space, res, failures, name.segments);
     return;
   }
+  await space.props.remove(key);
+  await space.locks.removeWithin(key);
   res.status = 204;
   res.end();
 }

@@ -24,6 +24,7 @@ export async function lock(space: DavSpace, req: Request, res: Response): Promis
   const depth = parseDepth(req.header('depth'), 'infinity', ['0', 'infinity']);
   const location = await space.files.locate(name.segments);
   if (!location.exists && name.directory) throw new HttpError(409, 'A folder that does not exist cannot be locked');
+  if (!location.exists) space.files.assertCreatable(name);
   if (!location.exists && !(await space.files.locate(name.segments.slice(0, -1))).exists) {
     throw new HttpError(409, 'The parent collection does not exist');
   }

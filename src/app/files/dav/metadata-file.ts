@@ -101,7 +101,11 @@ export class MetadataFile<T> {
   }
 
   private async acquire(): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    // Not recursive: the metadata folder's parent is the served directory, and a recursive
+    // mkdir reports a read-only filesystem as ENOENT, which would read as "not found".
+    await mkdir(path.dirname(this.file), { mode: 0o700 }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    });
     const deadline = Date.now() + WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -12,6 +12,7 @@ export async function mkcol(space: DavSpace, req: Request, res: Response): Promi
     res.setHeader('Allow', 'GET, HEAD, PUT, DELETE, OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK');
     throw new HttpError(405, 'Something exists there already');
   }
+  space.files.assertCreatable(name);
   const parent = await space.files.locate(name.segments.slice(0, -1));
   if (!parent.exists) throw new HttpError(409, 'The parent collection does not exist');
   await checkWrite(space, req, keyOf(name.segments), [{ resource: keyOf(name.segments), tree: false, membership: true }]);

@@ -26,6 +26,8 @@ export interface FileSpace {
   contentType(name: string): string;
   /** If-Match, If-Unmodified-Since and the like against the current file (null: none); false → 412. */
   preconditionsHold(req: Request, stats: Stats | null): boolean;
+  /** Refuses a new name that nests too deep or is too long for the filesystem (414 or 400). */
+  assertCreatable(name: { segments: string[]; directory: boolean }): void;
   /** A fresh temporary file name in `dir`, never listed or served, removed if left behind. */
   tempPath(dir: string): string;
 }

@@ -1,8 +1,8 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError } from '../../../index.js';
+import { HttpError, type Response } from '../../../index.js';
 import { fsStatus } from './fs-status.js';
-import type { DavSpace } from './space.js';
+import { sendXml, type DavSpace } from './space.js';
 import { Multistatus } from './xml-write.js';
 
 /**
@@ -96,9 +96,16 @@ export async function copyFileAtomic(space: DavSpace, from: string, to: string):
   }
 }
 
-/** The multi-status body listing failed members, hrefs relative to the destination's name. */
-export function failureReport(space: DavSpace, failures: readonly MemberFailure[]): string {
+/**
+ * Answers a tree operation that failed somewhere: when the request's own resource (`segments`)
+ * is what failed, with that status alone; else 207 listing the members that failed.
+ */
+export function sendFailures(space: DavSpace, res: Response, failures: readonly MemberFailure[], segments: readonly string[]): void {
+  const [first] = failures;
+  if (failures.length === 1 && first !== undefined && first.segments.length === segments.length) {
+    throw new HttpError(first.status, first.status === 403 ? 'Forbidden' : 'The operation failed');
+  }
   const body = new Multistatus();
   for (const failure of failures) body.status(space.href(failure.segments, failure.collection), failure.status);
-  return body.toString();
+  sendXml(res, 207, body.toString());
 }

@@ -164,6 +164,8 @@ describe('COPY, MOVE, MKCOL and properties', () => {
     assert.equal((await req('MKCOL', '/files/made')).status, 405);
     assert.equal((await req('MKCOL', '/files/no/parent')).status, 409);
     assert.equal((await req('MKCOL', '/files/with-body', { body: '<x/>' })).status, 415);
+    assert.equal((await req('MKCOL', `/files/${'d/'.repeat(70)}`)).status, 414, 'deeper than --max-path-depth');
+    assert.equal((await req('COPY', '/files/made', { headers: { Destination: `/files/${'e/'.repeat(70)}x` } })).status, 414);
     const lockinfo = '<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>';
     assert.equal((await req('LOCK', '/files/no-such-folder/', { body: lockinfo })).status, 409, 'an unmapped folder name is not locked into a file');
     assert.ok((await stat(path.join(dir, 'made'))).isDirectory());
