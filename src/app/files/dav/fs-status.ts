@@ -28,7 +28,8 @@ export function fsStatus(error: unknown): number {
   }
 }
 
-const MESSAGES: Readonly<Record<number, string>> = {
+/** Short texts for the statuses filesystem errors map to. */
+export const FS_MESSAGES: Readonly<Record<number, string>> = {
   400: 'File name too long',
   403: 'Forbidden',
   404: 'Not Found',
@@ -41,6 +42,6 @@ const MESSAGES: Readonly<Record<number, string>> = {
 export function fsHttpError(error: unknown): unknown {
   if (error instanceof HttpError) return error;
   const status = fsStatus(error);
-  const message = MESSAGES[status];
+  const message = FS_MESSAGES[status];
   return message === undefined ? error : new HttpError(status, message);
 }

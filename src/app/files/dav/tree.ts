@@ -1,7 +1,7 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, type Response } from '../../../index.js';
-import { fsStatus } from './fs-status.js';
+import { FS_MESSAGES, fsStatus } from './fs-status.js';
 import { sendXml, type DavSpace } from './space.js';
 import { Multistatus } from './xml-write.js';
 
@@ -103,7 +103,7 @@ export async function copyFileAtomic(space: DavSpace, from: string, to: string):
 export function sendFailures(space: DavSpace, res: Response, failures: readonly MemberFailure[], segments: readonly string[]): void {
   const [first] = failures;
   if (failures.length === 1 && first !== undefined && first.segments.length === segments.length) {
-    throw new HttpError(first.status, first.status === 403 ? 'Forbidden' : 'The operation failed');
+    throw new HttpError(first.status, FS_MESSAGES[first.status] ?? 'The operation failed');
   }
   const body = new Multistatus();
   for (const failure of failures) body.status(space.href(failure.segments, failure.collection), failure.status);
