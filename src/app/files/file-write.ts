@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, type Request, type Response } from '../../index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -80,6 +80,30 @@ async function makeDirectory(root: FileRoot, req: Request, res: Response, name: 
   res.status = 201;
   res.setHeader('Location', fileUrl(req, name.segments, true));
   res.end();
+}
+
+/** DELETE: a file, or an empty directory (409 when not empty); 404 when nothing is there. */
+export async function deleteFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
+  if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be deleted');
+  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
+  if (!exists) throw new HttpError(404, 'Not Found');
+  // Remove the name that was asked for: a link inside the root goes, its target stays.
+  const target = path.join(await parentReal(root, name), name.segments.at(-1)!);
+  const current = await stat(real);
+  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
+  try {
+    if ((await lstat(target)).isDirectory()) await rmdir(target);
+    else await unlink(target);
+  } catch (error) {
+    throw fsError(error);
+  }
+  res.status = 204;
+  res.end();
+}
+
+/** The real path of a name's parent directory (already checked to be inside the root). */
+async function parentReal(root: FileRoot, name: FileName): Promise<string> {
+  return (await locate(root.realRoot, name.segments.slice(0, -1), root.hidden)).real;
 }
 
 function validatorsOf(stats: Stats | null): { etag: string; mtimeMs: number } | null {

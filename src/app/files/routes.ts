@@ -62,9 +62,6 @@ interface FileRoute {
   changes?: boolean;
 }
 
-/** Methods `/files/*` answers; the router sends 405 with the same list for any other. */
-const ALLOW = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
-
 /**
  * Every route of the file server, in the order the router tries them. A subsystem (WebDAV,
  * archives, resumable uploads) adds its rows here, with its handlers in its own folder.
