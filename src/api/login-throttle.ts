@@ -1,0 +1,57 @@
+// Slows password guessing: too many failed logins from one address within a window are refused.
+
+export interface ThrottleOptions {
+  /** Failures allowed within `windowMs`; the next attempt is refused (default 10). */
+  failures?: number;
+  /** Length of the sliding window in milliseconds (default one minute). */
+  windowMs?: number;
+  /** The clock (milliseconds); tests pass their own. */
+  now?: () => number;
+}
+
+/** Addresses tracked before expired entries are swept; bounds memory under a spray of addresses. */
+const SWEEP_AT = 10_000;
+
+export class LoginThrottle {
+  private readonly limit: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  /** Times of recent failures per client address, oldest first, at most `limit` of them. */
+  private readonly failuresByClient = new Map<string, number[]>();
+
+  constructor(options: ThrottleOptions = {}) {
+    this.limit = options.failures ?? 10;
+    this.windowMs = options.windowMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Seconds until `client` may try again; 0 when it may now. */
+  retryAfter(client: string): number {
+    const times = this.failuresByClient.get(client);
+    if (times === undefined || times.length < this.limit) return 0;
+    const waitMs = times[0]! + this.windowMs - this.now();
+    if (waitMs <= 0) return 0;
+    return Math.ceil(waitMs / 1000);
+  }
+
+  /** Records a failed login from `client`. */
+  fail(client: string): void {
+    const now = this.now();
+    if (this.failuresByClient.size >= SWEEP_AT) this.sweep(now);
+    const times = this.failuresByClient.get(client) ?? [];
+    times.push(now);
+    while (times.length > this.limit || (times.length > 0 && times[0]! + this.windowMs <= now)) times.shift();
+    this.failuresByClient.set(client, times);
+  }
+
+  /** Number of addresses currently remembered. */
+  get size(): number {
+    return this.failuresByClient.size;
+  }
+
+  private sweep(now: number): void {
+    for (const [client, times] of this.failuresByClient) {
+      if (times[times.length - 1]! + this.windowMs <= now) this.failuresByClient.delete(client);
+    }
+  }
+}
