@@ -126,7 +126,7 @@ describe('methods', { timeout: 30_000 }, () => {
       const name = `chunked-${method}.bin`;
       const pieces = [Buffer.alloc(5000, 1), Buffer.from('middle'), Buffer.alloc(70000, 2)];
       const chunks = pieces.map((p) => Buffer.concat([Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]));
-      const head = `${method} /files/${name} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+      const head = `${method} /files/${name} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
       const { raw } = await exchange(server.port, [head, ...chunks, '0\r\n\r\n'], { delayMs: 10, idleMs: 2000 });
       const [res] = parseResponses(raw);
       assert.equal(res.status, 201, method);
