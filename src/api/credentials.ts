@@ -39,7 +39,7 @@ export class Credentials {
 }
 
 /** "Basic dXNlcjpwYXNz" → { user, password }; null for other schemes or malformed values. */
-export function decodeBasic(authorization: string): { user: string; password: string } | null {
+function decodeBasic(authorization: string): { user: string; password: string } | null {
   const match = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(authorization);
   if (match === null) return null;
   // RFC 7617: the charset="UTF-8" we announce means the client sends UTF-8.

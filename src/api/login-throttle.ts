@@ -44,11 +44,6 @@ export class LoginThrottle {
     this.failuresByClient.set(client, times);
   }
 
-  /** Number of addresses currently remembered. */
-  get size(): number {
-    return this.failuresByClient.size;
-  }
-
   private sweep(now: number): void {
     for (const [client, times] of this.failuresByClient) {
       if (times[times.length - 1]! + this.windowMs <= now) this.failuresByClient.delete(client);
