@@ -40,10 +40,10 @@ export class Credentials {
 
 /** "Basic dXNlcjpwYXNz" → { user, password }; null for other schemes or malformed values. */
 function decodeBasic(authorization: string): { user: string; password: string } | null {
-  const match = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(authorization);
-  if (match === null) return null;
+  const encoded = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(authorization)?.[1];
+  if (encoded === undefined) return null;
   // RFC 7617: the charset="UTF-8" we announce means the client sends UTF-8.
-  const text = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = text.indexOf(':');
   if (colon < 0) return null;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };

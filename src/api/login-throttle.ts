@@ -28,8 +28,9 @@ export class LoginThrottle {
   /** Seconds until `client` may try again; 0 when it may now. */
   retryAfter(client: string): number {
     const times = this.failuresByClient.get(client);
-    if (times === undefined || times.length < this.limit) return 0;
-    const waitMs = times[0]! + this.windowMs - this.now();
+    const oldest = times?.[0];
+    if (times === undefined || oldest === undefined || times.length < this.limit) return 0;
+    const waitMs = oldest + this.windowMs - this.now();
     if (waitMs <= 0) return 0;
     return Math.ceil(waitMs / 1000);
   }
@@ -40,13 +41,16 @@ export class LoginThrottle {
     if (this.failuresByClient.size >= SWEEP_AT) this.sweep(now);
     const times = this.failuresByClient.get(client) ?? [];
     times.push(now);
-    while (times.length > this.limit || (times.length > 0 && times[0]! + this.windowMs <= now)) times.shift();
+    for (let oldest = times[0]; oldest !== undefined && (times.length > this.limit || oldest + this.windowMs <= now); oldest = times[0]) {
+      times.shift();
+    }
     this.failuresByClient.set(client, times);
   }
 
   private sweep(now: number): void {
     for (const [client, times] of this.failuresByClient) {
-      if (times[times.length - 1]! + this.windowMs <= now) this.failuresByClient.delete(client);
+      const newest = times.at(-1);
+      if (newest === undefined || newest + this.windowMs <= now) this.failuresByClient.delete(client);
     }
   }
 }

@@ -114,8 +114,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   for (const name of FLAG_NAMES) {
     const flag = FLAGS[name];
     const type = flag.placeholder === null ? 'boolean' : 'string';
-    config[longName(name)] = flag.short === undefined ? { type } : { type, short: flag.short };
-    if (flag.repeat !== undefined) config[longName(name)]!.multiple = true;
+    const multiple = flag.repeat !== undefined;
+    config[longName(name)] = flag.short === undefined ? { type, multiple } : { type, short: flag.short, multiple };
   }
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
