@@ -77,7 +77,7 @@ const FLAGS = {
   maxBodySize: valued('SIZE', '64G', 'largest request body (413 beyond)', parseSize),
   maxConnections: valued('N', '20000', 'most open connections per process (503 beyond)', parseCount),
   maxPathDepth: valued('N', '64', 'most path segments a PUT/POST under /files/ may name (414 beyond)', parseCount),
-  auth: repeated('RULE', 'login or anonymous rule USER:SECRET@PATH[:ro|:rw][,PATH...] or @PATH[:ro|:rw]; repeatable', parseAuthRules, 'rules separated by spaces', words),
+  auth: repeated('RULE', 'access rule USER:SECRET@PATH[:ro|:rw][,...] or @PATH[...]; repeatable', parseAuthRules, 'rules separated by spaces', words),
   authFile: optional('FILE', 'more --auth rules, one per line, # comments', parseNonEmpty),
   readOnly: toggle('refuse every write, whatever the rules say'),
   allowWrite: toggle('allow anonymous writes on a non-loopback address (read-only otherwise)'),
