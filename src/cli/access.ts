@@ -58,5 +58,8 @@ export function accessPlan(options: CliOptions): AccessPlan {
   if (rules.logins.size > 0 && !loopback && options.tlsCert === undefined) {
     warnings.push('Basic auth sends passwords in clear text over plain HTTP; serve HTTPS (--tls-cert, --tls-key) or put a TLS proxy in front');
   }
+  if (options.cors === '*' && options.corsWrite && rules.writes) {
+    warnings.push("--cors '*' with --cors-write lets any web page the users visit change files they may change");
+  }
   return { rules, loopback, mode: rules.writes ? 'read-write' : 'read-only', warnings };
 }

@@ -60,3 +60,9 @@ test('repeatable flags and their variables', () => {
   assert.throws(() => parseCommand(['--cors-write'], {}), /needs --cors/);
   assert.deepEqual(parseCommand(['--allowed-hosts', 'a.example, *.b.example'], {}).options.allowedHosts, ['a.example', '*.b.example']);
 });
+
+test('--cors * with --cors-write is warned about when anything is writable', () => {
+  assert.match(accessPlan(optionsOf('--cors', '*', '--cors-write')).warnings.join('\n'), /any web page/);
+  assert.deepEqual(accessPlan(optionsOf('--cors', '*', '--cors-write', '--read-only')).warnings, []);
+  assert.deepEqual(accessPlan(optionsOf('--cors', 'https://app.example', '--cors-write')).warnings, []);
+});
