@@ -9,8 +9,13 @@ export interface ThrottleOptions {
   now?: () => number;
 }
 
-/** Addresses tracked before expired entries are swept; bounds memory under a spray of addresses. */
+/** Addresses tracked before expired entries are swept. */
 const SWEEP_AT = 10_000;
+/**
+ * Most addresses tracked at once (about 100 bytes each). Beyond it the oldest are forgotten: a
+ * client spraying that many addresses can spread its guesses over them anyway.
+ */
+const TRACKED_LIMIT = 100_000;
 
 export class LoginThrottle {
   private readonly limit: number;
@@ -18,6 +23,7 @@ export class LoginThrottle {
   private readonly now: () => number;
   /** Times of recent failures per client address, oldest first, at most `limit` of them. */
   private readonly failuresByClient = new Map<string, number[]>();
+  private nextSweep = 0;
 
   constructor(options: ThrottleOptions = {}) {
     this.limit = options.failures ?? 10;
@@ -38,19 +44,36 @@ export class LoginThrottle {
   /** Records a failed login from `client`. */
   fail(client: string): void {
     const now = this.now();
-    if (this.failuresByClient.size >= SWEEP_AT) this.sweep(now);
-    const times = this.failuresByClient.get(client) ?? [];
+    // Expired entries are swept at most once a second, so a spray of addresses costs each
+    // failure a bounded amount of work.
+    if (this.failuresByClient.size >= SWEEP_AT && now >= this.nextSweep) {
+      this.sweep(now);
+      this.nextSweep = now + 1000;
+    }
+    let times = this.failuresByClient.get(client);
+    if (times === undefined) {
+      if (this.failuresByClient.size >= TRACKED_LIMIT) this.forgetOldest();
+      times = [];
+      this.failuresByClient.set(client, times);
+    }
     times.push(now);
     for (let oldest = times[0]; oldest !== undefined && (times.length > this.limit || oldest + this.windowMs <= now); oldest = times[0]) {
       times.shift();
     }
-    this.failuresByClient.set(client, times);
   }
 
   private sweep(now: number): void {
     for (const [client, times] of this.failuresByClient) {
       const newest = times.at(-1);
       if (newest === undefined || newest + this.windowMs <= now) this.failuresByClient.delete(client);
+    }
+  }
+
+  /** Drops the address tracked longest (a Map iterates in insertion order). */
+  private forgetOldest(): void {
+    for (const client of this.failuresByClient.keys()) {
+      this.failuresByClient.delete(client);
+      return;
     }
   }
 }
