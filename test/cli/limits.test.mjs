@@ -113,7 +113,7 @@ test('--max-body-size counts body bytes, not framing: 1-byte chunks up to the li
   try {
     const limit = 64 * 1024;
     const frames = (n) => Array.from({ length: n }, (_, i) => `1\r\n${String.fromCharCode(0x61 + (i % 26))}\r\n`).join('');
-    const head = (name) => `PUT /files/${name} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+    const head = (name) => `PUT /files/${name} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
     const ok = await exchange(server.port, `${head('at-limit')}${frames(limit)}0\r\n\r\n`);
     assert.equal(parseResponses(ok.raw)[0].status, 201);
     const stored = await readFile(path.join(dir, 'at-limit'), 'latin1');
