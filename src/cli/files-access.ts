@@ -21,8 +21,10 @@ export function filesAccess(auth: BasicAuth): Middleware {
     }
     // ".." and the like: the file server refuses these names with 400 before touching the disk.
     if (pathSegments(name) === null) return next(req, res);
-    const safe = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
-    const need = !safe ? 'write' : name === '' || name.endsWith('/') ? 'list' : 'read';
+    const method = req.method;
+    // PROPFIND reads a whole tree (Depth): it needs read access, which then covers everything below.
+    const need =
+      method === 'PROPFIND' ? 'read' : method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' ? 'write' : name === '' || name.endsWith('/') ? 'list' : 'read';
     const verdict = auth.check(auth.user(req), name, need);
     return verdict === 'allow' ? next(req, res) : auth.refuse(res, verdict);
   };
