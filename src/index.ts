@@ -3,7 +3,14 @@ import type { ServerOptions } from './server/config.js';
 import type { Handler } from './server/handler.js';
 import { HttpServer } from './server/server.js';
 
+export { AccessRules, RuleError, type Access, type Need } from './api/access-rules.js';
+export { basicAuth, type BasicAuth, type BasicAuthOptions, type Verdict } from './api/basic-auth.js';
+export { cors, type CorsOptions } from './api/cors.js';
+export { hostGuard, isLoopbackHost, type HostGuardOptions } from './api/host-guard.js';
 export { HttpError } from './protocol/http-error.js';
+export type { ThrottleOptions } from './api/login-throttle.js';
+export type { Middleware } from './api/middleware.js';
+export { originGuard, type OriginGuardOptions } from './api/origin-guard.js';
 export { Router, sendText } from './api/router.js';
 export { serve, type FetchHandler, type ServeInfo, type ServeOptions } from './api/fetch/serve.js';
 export { DEFAULT_SERVER_OPTIONS, type ResponseRecord, type ServerOptions } from './server/config.js';

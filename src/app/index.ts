@@ -39,7 +39,10 @@ export async function createApp(options: AppOptions): Promise<Router> {
       readable: options.readable ?? (() => true),
     });
   }
-  const allow = options.directory !== undefined ? 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' : 'GET, HEAD, OPTIONS';
+  const allow =
+    options.directory !== undefined
+      ? 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK'
+      : 'GET, HEAD, OPTIONS';
   router.options('*', (_req, res) => {
     res.status = 204;
     res.setHeader('Allow', allow);

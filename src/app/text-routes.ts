@@ -7,7 +7,7 @@ const TEXT_CODINGS = ['gzip'];
 /** Sends a short text body, gzip-compressed when the client accepts it. */
 function sendNegotiatedText(req: Request, res: Response, text: string): void {
   res.setHeader('Content-Type', 'text/plain');
-  res.setHeader('Vary', 'Accept-Encoding');
+  res.appendHeader('Vary', 'Accept-Encoding');
   if (negotiateEncoding(req.header('accept-encoding'), TEXT_CODINGS) === 'gzip') {
     res.setHeader('Content-Encoding', 'gzip');
     res.end(gzipSync(text));

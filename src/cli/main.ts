@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { removeStaleUploads } from '../app/index.js';
+import { accessPlan, readAuthFile } from './access.js';
 import { CliError, EXIT_FAILURE } from './errors.js';
 import { sendToPrimary } from './messages.js';
 import { helpText, parseCommand } from './options.js';
@@ -29,6 +30,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const options = command.options;
   if (options.directory !== undefined) options.directory = await checkDirectory(options.directory);
   const tls = await loadTls(options);
+  await readAuthFile(options);
+  accessPlan(options); // rules that clash stop the start here, before any worker
   if (cluster.isWorker) return runWorker(options, tls);
   // Only one process may sweep leftovers: a worker doing it could delete a sibling's upload.
   if (options.directory !== undefined) await removeStaleUploads(options.directory);

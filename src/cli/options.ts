@@ -12,6 +12,7 @@ import {
   parseSize,
   parseWorkers,
 } from './values.js';
+import { parseAllowedHosts, parseAuthRules, parseCorsOrigins } from './access-values.js';
 
 interface Flag<T> {
   /** Placeholder shown in --help; null for a switch, which takes no value. */
@@ -22,6 +23,8 @@ interface Flag<T> {
   defaultText: string;
   /** Turns the given text (undefined: neither flag nor variable set) into the value. */
   read: (text: string | undefined) => T;
+  /** Set for flags that may be given several times; their variable holds the values split by `split`. */
+  repeat?: { readAll: (texts: readonly string[]) => T; split: (text: string) => string[]; envHint: string };
 }
 
 function valued<T>(placeholder: string, defaultText: string, description: string, parse: (text: string) => T, short?: string): Flag<T> {
@@ -31,6 +34,22 @@ function valued<T>(placeholder: string, defaultText: string, description: string
 function optional<T>(placeholder: string, description: string, parse: (text: string) => T, short?: string): Flag<T | undefined> {
   return { placeholder, short, description, defaultText: 'none', read: (text) => (text === undefined ? undefined : parse(text)) };
 }
+
+/**
+ * A flag given once per value. Its parser sees every value at once and its errors are shown as
+ * they are, without the values: they may contain passwords.
+ */
+function repeated<T>(placeholder: string, description: string, readAll: (texts: readonly string[]) => T, envHint: string, split: (text: string) => string[]): Flag<T> {
+  return {
+    placeholder,
+    description,
+    defaultText: 'none',
+    read: (text) => readAll(text === undefined ? [] : [text]),
+    repeat: { readAll, split, envHint },
+  };
+}
+
+const words = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
 function toggle(description: string): Flag<boolean> {
   return { placeholder: null, description, defaultText: 'off', read: (text) => (text === undefined ? false : parseBoolean(text)) };
@@ -58,6 +77,13 @@ const FLAGS = {
   maxBodySize: valued('SIZE', '64G', 'largest request body (413 beyond)', parseSize),
   maxConnections: valued('N', '20000', 'most open connections per process (503 beyond)', parseCount),
   maxPathDepth: valued('N', '64', 'most path segments a PUT/POST under /files/ may name (414 beyond)', parseCount),
+  auth: repeated('RULE', 'access rule USER:SECRET@PATH[:ro|:rw][,...] or @PATH[...]; repeatable', parseAuthRules, 'rules separated by spaces', words),
+  authFile: optional('FILE', 'more --auth rules, one per line, # comments', parseNonEmpty),
+  readOnly: toggle('refuse every write, whatever the rules say'),
+  allowWrite: toggle('allow anonymous writes on a non-loopback address (read-only otherwise)'),
+  allowedHosts: optional('LIST', 'Host names to answer (comma-separated, *.example.com wildcards)', parseAllowedHosts),
+  cors: repeated('ORIGIN', 'let pages from ORIGIN (or *) read responses; repeatable', parseCorsOrigins, 'origins separated by spaces', words),
+  corsWrite: toggle('also let the --cors origins make changes'),
 };
 
 type FlagName = keyof typeof FLAGS;
@@ -81,16 +107,17 @@ function envOf(name: FlagName): string {
 
 /** Reads flags (which win) and WIREHTTP_* environment variables; throws CliError on bad input. */
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   };
   for (const name of FLAG_NAMES) {
     const flag = FLAGS[name];
     const type = flag.placeholder === null ? 'boolean' : 'string';
-    config[longName(name)] = flag.short === undefined ? { type } : { type, short: flag.short };
+    const multiple = flag.repeat !== undefined;
+    config[longName(name)] = flag.short === undefined ? { type, multiple } : { type, short: flag.short, multiple };
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options: config, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -100,6 +127,18 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['version'] === true) return { kind: 'version' };
   const options = {} as Record<FlagName, unknown>;
   for (const name of FLAG_NAMES) {
+    const repeat = FLAGS[name].repeat;
+    if (repeat !== undefined) {
+      const given = values[longName(name)];
+      const fromEnv = given === undefined ? env[envOf(name)] || undefined : undefined;
+      try {
+        options[name] = repeat.readAll(Array.isArray(given) ? given.map(String) : fromEnv !== undefined ? repeat.split(fromEnv) : []);
+      } catch (error) {
+        const source = fromEnv !== undefined ? `${envOf(name)} (${flagOf(name)})` : flagOf(name);
+        throw new CliError(`${source}: ${(error as Error).message}`, EXIT_USAGE);
+      }
+      continue;
+    }
     const given = values[longName(name)];
     const fromFlag = given === undefined ? undefined : String(given);
     // An empty variable (FOO= in a compose file or unit) means "not set".
@@ -116,6 +155,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if ((parsed.tlsCert === undefined) !== (parsed.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key must be given together', EXIT_USAGE);
   }
+  if (parsed.readOnly && parsed.allowWrite) throw new CliError('--read-only and --allow-write contradict each other', EXIT_USAGE);
+  if (parsed.corsWrite && parsed.cors.length === 0) throw new CliError('--cors-write needs --cors ORIGIN', EXIT_USAGE);
   return { kind: 'serve', options: parsed };
 }
 
@@ -150,7 +191,8 @@ export function helpText(): string {
     const short = flag.short !== undefined ? `-${flag.short}, ` : '    ';
     const left = `  ${short}${flagOf(name)}${flag.placeholder !== null ? ` ${flag.placeholder}` : ''}`;
     lines.push(`${left.padEnd(34)}${flag.description}`);
-    lines.push(`${''.padEnd(34)}default: ${flag.defaultText}, env: ${envOf(name)}`);
+    const env = flag.repeat !== undefined ? `${envOf(name)} (${flag.repeat.envHint})` : envOf(name);
+    lines.push(`${''.padEnd(34)}default: ${flag.defaultText}, env: ${env}`);
   }
   lines.push(
     '  -h, --help                      show this help and exit',

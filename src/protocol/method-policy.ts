@@ -1,8 +1,11 @@
 import { ProtocolError } from './errors.js';
 import type { RequestHead } from './request-head.js';
 
-/** Methods this server knows (RFC 9110 §9 and PATCH); any other token gets 501. */
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT']);
+/** Methods this server knows (RFC 9110 §9, PATCH, and WebDAV's, RFC 4918 §9); any other token gets 501. */
+const KNOWN_METHODS = new Set([
+  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT',
+  'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK',
+]);
 
 /**
  * The refusal a server owes a well-formed request before any handler sees it, or null:

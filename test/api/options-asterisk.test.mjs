@@ -25,7 +25,7 @@ test('the CLI lists the methods it serves, with and without a directory', async 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wirehttp-options-'));
   const files = await startCli(['--directory', dir]);
   try {
-    assert.equal(await allowOf(files.port), 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    assert.equal(await allowOf(files.port), 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK');
   } finally {
     await files.stop();
     await rm(dir, { recursive: true, force: true });

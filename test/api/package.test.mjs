@@ -50,7 +50,7 @@ test('npx wirehttp starts the server from the installed package', async () => {
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   try {
     const port = await listeningPort(proc, 15_000).port;
-    const { raw } = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const { raw } = await exchange(port, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     assert.equal(parseResponses(raw)[0].status, 200);
   } finally {
     process.kill(-proc.pid, 'SIGKILL');

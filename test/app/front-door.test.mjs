@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { CLI, exchange, parseResponses, startCli } from '../helpers.mjs';
 
 async function get(port, target, headers = '') {
-  const { raw } = await exchange(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`);
+  const { raw } = await exchange(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`);
   return { raw, res: parseResponses(raw)[0] };
 }
 

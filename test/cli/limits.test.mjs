@@ -37,7 +37,7 @@ test('GET /healthz answers 200 for load balancers; HEAD too; the app routes stil
   try {
     const { raw } = await exchange(
       server.port,
-      'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/ok HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /echo/ok HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
     );
     const [get, head, echo, missing] = parseResponses(raw, { headRequests: [1] });
     assert.equal(get.status, 200);
@@ -57,7 +57,7 @@ test('--keep-alive-timeout closes idle connections after the given time', async 
   const normal = await startCli(['--quiet']);
   try {
     const [a, b] = await Promise.all([connect(short.port), connect(normal.port)]);
-    for (const socket of [a, b]) socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (const socket of [a, b]) socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const [closedA, closedB] = await Promise.all([closedWithin(a, 1500), closedWithin(b, 1500)]);
     assert.ok(closedA !== null && closedA >= 250, `closed after ${closedA}ms`);
     assert.equal(closedB, null, 'the default (5s) keeps the connection');
@@ -73,7 +73,7 @@ test('--headers-timeout answers 408 to a head that does not arrive in time', asy
     const socket = await connect(server.port);
     const chunks = [];
     socket.on('data', (d) => chunks.push(d));
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n');
     assert.notEqual(await closedWithin(socket, 2000), null);
     assert.equal(parseResponses(Buffer.concat(chunks))[0].status, 408);
   } finally {
@@ -85,7 +85,7 @@ test('--body-timeout abandons a stalled upload with 408', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-limits-'));
   const server = await startCli(['--quiet', '--directory', dir, '--body-timeout', '300ms']);
   try {
-    const { raw } = await exchange(server.port, 'POST /files/x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc', { idleMs: 2000 });
+    const { raw } = await exchange(server.port, 'POST /files/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc', { idleMs: 2000 });
     assert.equal(parseResponses(raw)[0].status, 408);
   } finally {
     await server.stop();
@@ -97,9 +97,9 @@ test('--max-body-size refuses larger bodies with 413', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-limits-'));
   const server = await startCli(['--quiet', '--directory', dir, '--max-body-size', '1K']);
   try {
-    const ok = await exchange(server.port, `POST /files/small HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n${'a'.repeat(1024)}`);
+    const ok = await exchange(server.port, `POST /files/small HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n${'a'.repeat(1024)}`);
     assert.equal(parseResponses(ok.raw)[0].status, 201);
-    const big = await exchange(server.port, `POST /files/big HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n${'a'.repeat(1025)}`);
+    const big = await exchange(server.port, `POST /files/big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1025\r\n\r\n${'a'.repeat(1025)}`);
     assert.equal(parseResponses(big.raw)[0].status, 413);
   } finally {
     await server.stop();
@@ -113,7 +113,7 @@ test('--max-body-size counts body bytes, not framing: 1-byte chunks up to the li
   try {
     const limit = 64 * 1024;
     const frames = (n) => Array.from({ length: n }, (_, i) => `1\r\n${String.fromCharCode(0x61 + (i % 26))}\r\n`).join('');
-    const head = (name) => `PUT /files/${name} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+    const head = (name) => `PUT /files/${name} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
     const ok = await exchange(server.port, `${head('at-limit')}${frames(limit)}0\r\n\r\n`);
     assert.equal(parseResponses(ok.raw)[0].status, 201);
     const stored = await readFile(path.join(dir, 'at-limit'), 'latin1');
@@ -135,7 +135,7 @@ test('--max-connections answers 503 beyond the limit', async () => {
   try {
     const first = await connect(server.port);
     await sleep(50);
-    const { raw } = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { raw } = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     assert.equal(parseResponses(raw)[0].status, 503);
     first.destroy();
   } finally {

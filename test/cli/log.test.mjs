@@ -27,8 +27,8 @@ test('default: one Combined Log Format line per request on stdout, start-up on s
     assert.match(server.stderr(), /^wirehttp listening on 127\.0\.0\.1:\d+[^\n]*no --directory/);
     await exchange(
       server.port,
-      'GET /echo/hello HTTP/1.1\r\nHost: x\r\nUser-Agent: test "agent"\r\nReferer: http://example.test/\r\n\r\n' +
-        'GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'GET /echo/hello HTTP/1.1\r\nHost: localhost\r\nUser-Agent: test "agent"\r\nReferer: http://example.test/\r\n\r\n' +
+        'GET /missing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
     );
     const lines = await logLines(server, 2);
     assert.equal(lines.length, 2);
@@ -53,7 +53,7 @@ test('--log-format json: one JSON object per line with the documented fields', a
   const server = await startCli(['--log-format', 'json']);
   try {
     const before = Date.now();
-    await exchange(server.port, 'GET /user-agent HTTP/1.1\r\nHost: x\r\nUser-Agent: probe/1\r\nConnection: close\r\n\r\n');
+    await exchange(server.port, 'GET /user-agent HTTP/1.1\r\nHost: localhost\r\nUser-Agent: probe/1\r\nConnection: close\r\n\r\n');
     const [line] = await logLines(server, 1);
     const entry = JSON.parse(line);
     assert.deepEqual(Object.keys(entry).sort(), ['bytes', 'durationMs', 'method', 'referer', 'remoteAddress', 'status', 'target', 'time', 'userAgent']);
@@ -86,7 +86,7 @@ test('a request that cannot be parsed is logged too', async () => {
 test('--quiet: no access log at all', async () => {
   const server = await startCli(['--quiet']);
   try {
-    await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await exchange(server.port, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     await sleep(300);
     assert.equal(server.stdout(), '');
   } finally {
@@ -95,7 +95,7 @@ test('--quiet: no access log at all', async () => {
 });
 
 test('--trust-proxy: the client address comes from the right-most Forwarded / X-Forwarded-For entry', async () => {
-  const request = (headers) => `GET / HTTP/1.1\r\nHost: x\r\n${headers}\r\n`;
+  const request = (headers) => `GET / HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`;
   const trusting = await startCli(['--trust-proxy', '--log-format', 'json']);
   const plain = await startCli(['--log-format', 'json']);
   try {

@@ -164,7 +164,7 @@ test('settings come from WIREHTTP_* variables; a flag wins over its variable', a
     assert.match(stderr, /listening on 127\.0\.0\.1:\d+ /);
     assert.ok(stderr.includes(`serving ${dir}`), stderr);
     await writeFile(path.join(dir, 'a.txt'), 'from env');
-    const [res] = parseResponses((await exchange(port, 'GET /files/a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).raw);
+    const [res] = parseResponses((await exchange(port, 'GET /files/a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).raw);
     assert.equal(res.body.toString(), 'from env');
     await until(() => stdout.includes('\n'));
     assert.equal(JSON.parse(stdout.trim().split('\n')[0]).target, '/files/a.txt');
@@ -175,7 +175,7 @@ test('settings come from WIREHTTP_* variables; a flag wins over its variable', a
   // The flag wins: --log-format combined despite WIREHTTP_LOG_FORMAT=json.
   const server = await startCli(['--log-format', 'combined'], { env: { WIREHTTP_LOG_FORMAT: 'json', WIREHTTP_PORT: '1' } });
   try {
-    await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await exchange(server.port, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     await until(() => server.stdout().includes('\n'));
     assert.match(server.stdout(), /^\S+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 /);
   } finally {

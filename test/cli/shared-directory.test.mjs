@@ -39,7 +39,7 @@ test('a second instance starting on the same directory leaves the first one\'s u
     const chunks = [];
     socket.on('data', (d) => chunks.push(d));
     const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write(`PUT /files/shared.bin HTTP/1.1\r\nHost: x\r\nContent-Length: ${total}\r\nConnection: close\r\n\r\n`);
+    socket.write(`PUT /files/shared.bin HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${total}\r\nConnection: close\r\n\r\n`);
     socket.write(Buffer.alloc(total / 2, 0x73));
     let inFlight = [];
     for (let i = 0; i < 100 && inFlight.length === 0; i++) {

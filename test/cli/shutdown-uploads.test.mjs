@@ -21,11 +21,11 @@ test('SIGTERM with --shutdown-timeout 1s: uploads still running are cut off at t
     // A large upload that stalls halfway, and one that keeps streaming 1-byte chunks.
     const stalled = await connect(server.port);
     stalled.on('error', () => {});
-    stalled.write(`PUT /files/stalled.bin HTTP/1.1\r\nHost: x\r\nContent-Length: ${8 << 20}\r\n\r\n`);
+    stalled.write(`PUT /files/stalled.bin HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${8 << 20}\r\n\r\n`);
     stalled.write(Buffer.alloc(4 << 20, 0x61));
     const trickle = await connect(server.port);
     trickle.on('error', () => {});
-    trickle.write('PUT /files/trickle.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+    trickle.write('PUT /files/trickle.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n');
     const framing = Buffer.from('1\r\nb\r\n'.repeat(64 * 1024));
     const trickleClosed = new Promise((resolve) => trickle.once('close', resolve));
     let streaming = true;

@@ -15,7 +15,7 @@ async function childrenOf(pid) {
 }
 
 async function getStatus(port, target = '/') {
-  const { raw } = await exchange(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  const { raw } = await exchange(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
   return parseResponses(raw)[0].status;
 }
 
@@ -61,7 +61,7 @@ test('--workers 2: one port, one start-up line, crashed workers are restarted, S
     const chunks = [];
     upload.on('data', (d) => chunks.push(d));
     const uploadClosed = new Promise((resolve) => upload.once('close', resolve));
-    upload.write('POST /files/up.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n');
+    upload.write('POST /files/up.bin HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300000\r\n\r\n');
     upload.write(Buffer.alloc(100_000, 0x63));
     await sleep(150);
     process.kill(server.pid, 'SIGTERM');

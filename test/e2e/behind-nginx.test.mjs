@@ -93,6 +93,8 @@ ${servers}
       proxy_pass http://app;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      # As the README advises: pass the client's Host on (else wirehttp sees the upstream's name).
+      proxy_set_header Host $host;
     }
   }
 }

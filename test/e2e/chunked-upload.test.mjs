@@ -52,7 +52,7 @@ async function latencyProbe(port) {
   let received = Buffer.alloc(0);
   const send = () => {
     sentAt = performance.now();
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
   };
   socket.on('data', (d) => {
     received = Buffer.concat([received, d]);
@@ -91,7 +91,7 @@ test(`a ${UPLOAD_MIB} MiB upload in 1-byte chunks: stored whole, linear CPU, fla
     const chunks = [];
     socket.on('data', (d) => chunks.push(d));
     const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write('PUT /files/tiny-chunks.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+    socket.write('PUT /files/tiny-chunks.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
     for (let i = 0; i < UPLOAD_MIB; i++) {
       if (!socket.write(framed)) await new Promise((resolve) => socket.once('drain', resolve));
     }

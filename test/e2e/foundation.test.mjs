@@ -227,7 +227,7 @@ describe('connection management', () => {
   after(() => server.stop());
 
   test('HTTP/1.1 connections stay open by default', async () => {
-    const { raw, closed } = await exchange(server.port, 'GET /echo/a HTTP/1.1\r\nHost: x\r\n\r\n', { idleMs: 300 });
+    const { raw, closed } = await exchange(server.port, 'GET /echo/a HTTP/1.1\r\nHost: localhost\r\n\r\n', { idleMs: 300 });
     const [res] = checked(raw);
     assert.equal(res.status, 200);
     assert.equal(res.headers.connection, undefined);
@@ -235,8 +235,8 @@ describe('connection management', () => {
   });
 
   test('pipelined requests are answered in order', async () => {
-    const wire = ['a', 'b', 'c'].map((t) => `GET /echo/${t} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
-    const { raw } = await exchange(server.port, `${wire}GET /user-agent HTTP/1.1\r\nHost: x\r\nUser-Agent: d\r\n\r\n`, {
+    const wire = ['a', 'b', 'c'].map((t) => `GET /echo/${t} HTTP/1.1\r\nHost: localhost\r\n\r\n`).join('');
+    const { raw } = await exchange(server.port, `${wire}GET /user-agent HTTP/1.1\r\nHost: localhost\r\nUser-Agent: d\r\n\r\n`, {
       idleMs: 300,
     });
     assert.deepEqual(
@@ -246,7 +246,7 @@ describe('connection management', () => {
   });
 
   test('Connection: close is answered with Connection: close, then the server closes', async () => {
-    const wire = 'GET /echo/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /echo/b HTTP/1.1\r\nHost: x\r\n\r\n';
+    const wire = 'GET /echo/a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\nGET /echo/b HTTP/1.1\r\nHost: localhost\r\n\r\n';
     const { raw, closed } = await exchange(server.port, wire, { idleMs: 3000 });
     const responses = checked(raw);
     assert.equal(responses.length, 1, 'nothing after the closing response');

@@ -55,7 +55,7 @@ test('--tls-cert/--tls-key serve HTTPS, verified against the generated certifica
     assert.equal(socket.authorized, true);
     const chunks = [];
     socket.on('data', (d) => chunks.push(d));
-    socket.write('GET /echo/a HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    socket.write('GET /echo/a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /echo/b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     await new Promise((resolve) => socket.once('close', resolve));
     const responses = parseResponses(Buffer.concat(chunks));
     assert.deepEqual(responses.map((r) => r.body.toString()), ['a', 'b']);
@@ -71,7 +71,7 @@ test('plain HTTP to the HTTPS port gets no HTTP answer and the server keeps runn
   const server = await startCli(['--tls-cert', cert, '--tls-key', key, '--quiet']);
   try {
     const { exchange } = await import('../helpers.mjs');
-    const { raw } = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { raw } = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     assert.ok(!raw.toString('latin1').startsWith('HTTP/1.1 200'));
     assert.equal((await httpsGet(server.port, '/')).status, 200);
   } finally {

@@ -27,8 +27,8 @@ export function negotiateEncoding(header: string | undefined, supported: readonl
 function parseWeights(header: string): Map<string, number> {
   const weights = new Map<string, number>();
   for (const item of header.split(',')) {
-    const [rawName, ...params] = item.split(';');
-    const name = rawName!.trim().toLowerCase();
+    const [rawName = '', ...params] = item.split(';');
+    const name = rawName.trim().toLowerCase();
     if (name === '') continue;
     let q = 1;
     for (const param of params) {
@@ -75,7 +75,7 @@ export const MIN_COMPRESS_BYTES = 1024;
  * video, archives, unknown binaries) is usually compressed already or not worth the CPU.
  */
 export function isCompressible(mediaType: string): boolean {
-  const type = mediaType.split(';')[0]!.trim().toLowerCase();
+  const type = (mediaType.split(';')[0] ?? '').trim().toLowerCase();
   if (type.startsWith('text/')) return true;
   if (type.endsWith('+json') || type.endsWith('+xml')) return true;
   return COMPRESSIBLE_TYPES.has(type);

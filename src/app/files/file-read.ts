@@ -132,7 +132,11 @@ export function sendCached(req: Request, res: Response, file: CachedFile): boole
 
 function setHead(res: Response, decision: FileResponse): void {
   res.status = decision.status;
-  for (const [name, value] of decision.headers) res.setHeader(name, value);
+  // Vary is appended: a layer in front (CORS) may already vary the response on Origin.
+  for (const [name, value] of decision.headers) {
+    if (name === 'Vary') res.appendHeader(name, String(value));
+    else res.setHeader(name, value);
+  }
 }
 
 /** Largest piece of an in-memory body written at once; see `sendBytes`. */

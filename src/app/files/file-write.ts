@@ -88,7 +88,7 @@ export async function deleteFile(root: FileRoot, req: Request, res: Response, na
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
   if (!exists) throw new HttpError(404, 'Not Found');
   // Remove the name that was asked for: a link inside the root goes, its target stays.
-  const target = path.join(await parentReal(root, name), name.segments.at(-1)!);
+  const target = path.join(await parentReal(root, name), name.segments.at(-1) ?? '');
   const current = await stat(real);
   if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
   try {

@@ -220,7 +220,7 @@ export const LISTING_SCRIPT = String.raw`
   });
   function deleteEntry(e) {
     var name = e[NAME];
-    if (!confirm('Delete ' + (e[DIR] ? 'folder' : 'file') + ' "' + name + '"?')) return;
+    if (!confirm(e[DIR] ? 'Delete folder "' + name + '" and everything in it?' : 'Delete file "' + name + '"?')) return;
     fetch(hrefOf(e), { method: 'DELETE' }).then(function (res) {
       if (res.ok) { show('Deleted "' + name + '".', false); return refresh(); }
       return res.text().then(function (text) { show('Could not delete "' + name + '": ' + errorText(res.status, text), true); });

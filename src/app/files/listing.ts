@@ -9,7 +9,7 @@ import { mountPath } from './mount.js';
 /** Sends a listing as JSON when the client asks for it (Accept), else as the HTML page. */
 export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[]): void {
   res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Vary', 'Accept, Accept-Encoding');
+  res.appendHeader('Vary', 'Accept, Accept-Encoding');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (wantsJson(req.header('accept'))) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');

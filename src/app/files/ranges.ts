@@ -17,7 +17,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange[
   if (match === null) return null;
   const ranges: ByteRange[] = [];
   let specs = 0;
-  for (const item of match[1]!.split(',')) {
+  for (const item of (match[1] ?? '').split(',')) {
     const spec = item.trim();
     if (spec === '') continue;
     if (++specs > MAX_RANGES) return null; // a flood of ranges is ignored, not served
@@ -43,7 +43,7 @@ const MAX_RANGES = 64;
 /** Overlapping ranges are merged (RFC 9110 §14.2 allows it) so no byte is sent twice. */
 function coalesce(ranges: ByteRange[]): ByteRange[] {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
-  const overlap = sorted.some((range, i) => i > 0 && range.start <= sorted[i - 1]!.end);
+  const overlap = sorted.some((range, i) => i > 0 && range.start <= (sorted[i - 1]?.end ?? -1));
   if (!overlap) return ranges;
   const merged: ByteRange[] = [];
   for (const range of sorted) {

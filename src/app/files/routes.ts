@@ -1,5 +1,7 @@
 import { open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { DEFAULT_SERVER_OPTIONS, HttpError, type Handler, type Request, type Response, type Router } from '../../index.js';
+import { answeringLocked, checkUpload, DAV_METHODS, DavSpace, setDavHeaders, type FileSpace } from './dav/index.js';
 import { FileCache } from './file-cache.js';
 import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
 import { deleteFile, storeFile, type FileRoot } from './file-write.js';
@@ -8,8 +10,11 @@ import { readListing } from './listing-read.js';
 import { acceptsHtml, sendListing, wantsJson } from './listing.js';
 import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
+import { contentTypeFor } from './media-type.js';
 import { requestName } from './mount.js';
-import { locate, parseFileName } from './safe-path.js';
+import { isShownName, METADATA_DIR, tempUploadName } from './names.js';
+import { assertCreatable, locate, parseFileName } from './safe-path.js';
+import { entityTag, evaluatePreconditions } from './validators.js';
 import { folderSource, requestedArchive, sendArchive } from './archive/route.js';
 import { fileServerTusHost } from './tus/host.js';
 import { advertiseTus, isTusCreation, resumableUpload, uploadId, type TusHost } from './tus/routes.js';
@@ -49,6 +54,8 @@ export interface FileServer {
   /** Resumable uploads (tus) and where they are kept. */
   uploads: TusHost;
   readable: ReadCheck;
+  /** WebDAV's state, for the CLI's `/files/` (serveFiles mounts serve no WebDAV). */
+  dav: DavSpace | null;
 }
 
 export interface ServeFilesOptions {
@@ -76,9 +83,6 @@ interface FileRoute {
   changes?: boolean;
 }
 
-/** Methods `/files/*` answers; the router sends 405 with the same list for any other. */
-const ALLOW = 'GET, HEAD, PUT, POST, PATCH, DELETE, OPTIONS';
-
 /**
  * Every route of the file server, in the order the router tries them. A subsystem (WebDAV,
  * archives, resumable uploads) adds its rows here, with its handlers in its own folder.
@@ -86,21 +90,62 @@ const ALLOW = 'GET, HEAD, PUT, POST, PATCH, DELETE, OPTIONS';
 const ROUTES: readonly FileRoute[] = [
   { method: 'GET', pattern: '/files', handler: (_server, req, res) => redirect(req, res, '/files/') },
   { method: 'GET', pattern: '/files/*', handler: getOrAsk },
-  { method: 'PUT', pattern: '/files/*', handler: store, changes: true },
-  { method: 'POST', pattern: '/files/*', handler: storeOrCreate, changes: true },
+  { method: 'PUT', pattern: '/files/*', handler: answeringLocked(store), changes: true },
+  { method: 'POST', pattern: '/files/*', handler: answeringLocked(storeOrCreate), changes: true },
   { method: 'PATCH', pattern: '/files/*', handler: resumable, changes: true },
   { method: 'DELETE', pattern: '/files/*', handler: removeOrTerminate, changes: true },
   { method: 'OPTIONS', pattern: '/files/*', handler: options },
 ];
 
 /**
- * The file server under `/files/`: download, list, upload, create folders, delete. The rows
- * under `/files/*` are served by the same dispatcher `serveFiles` gives library users.
+ * WebDAV (src/app/files/dav/): PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK and
+ * DELETE (a folder with its content) on `/files/*`, and the reading ones on `/files` itself,
+ * which clients that mount "http://host/files" ask about without the final "/" (Windows does).
+ * `changes` marks the unsafe ones, as for the rows above.
+ */
+const DAV_ROUTES: readonly FileRoute[] = [
+  ...DAV_METHODS.map(({ method, handler, changes }): FileRoute => ({ method, pattern: '/files/*', handler: (server, req, res) => withDav(server, req, res, handler), changes })),
+  { method: 'OPTIONS', pattern: '/files', handler: options },
+  ...DAV_METHODS.filter((row) => !row.changes).map(({ method, handler }): FileRoute => ({ method, pattern: '/files', handler: (server, req, res) => withDav(server, req, res, handler) })),
+];
+
+function withDav(server: FileServer, req: Request, res: Response, handler: (space: DavSpace, req: Request, res: Response) => Promise<void>): Promise<void> {
+  if (server.dav === null) throw new HttpError(405, 'Method Not Allowed');
+  // An upload URL (`folder/?upload=ID`) names a resumable upload, not a WebDAV resource:
+  // DELETE there abandons the upload (tus termination).
+  if (req.method === 'DELETE' && uploadId(req) !== null) return resumable(server, req, res);
+  return handler(server.dav, req, res);
+}
+
+/**
+ * The file server under `/files/`: download, list, upload, create folders, delete, and WebDAV.
+ * The rows under `/files/*` are served by the same dispatcher `serveFiles` gives library users;
+ * the WebDAV rows come first, so its DELETE is the one `/files/` answers.
  */
 export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions): Promise<void> {
-  const root: FileRoot = { realRoot: await realpath(directory), hidden, maxPathDepth: options.maxPathDepth };
+  const { maxPathDepth, pages } = options;
+  const realRoot = await realpath(directory);
+  const root: FileRoot = { realRoot, hidden, maxPathDepth };
   const uploads = fileServerTusHost(root, options.maxUploadBytes);
-  const server: FileServer = { root, cache: new FileCache(), pages: options.pages, listing: true, allow: ALLOW, uploads, readable: options.readable };
+  const space: FileSpace = {
+    realRoot,
+    prefix: '/files/',
+    parseName: (name) => parseFileName(name, hidden),
+    locate: (segments) => locate(realRoot, segments, hidden),
+    visible: (name) => isShownName(name, hidden),
+    entityTag,
+    contentType: contentTypeFor,
+    preconditionsHold: (req, stats) =>
+      evaluatePreconditions(req, stats === null ? null : { etag: entityTag(stats), mtimeMs: stats.mtimeMs }) === 'proceed',
+    assertCreatable: (name) => {
+      assertCreatable(realRoot, name, maxPathDepth);
+    },
+    tempPath: (dir) => path.join(dir, tempUploadName()),
+  };
+  const allow = `GET, HEAD, PUT, POST, PATCH, OPTIONS, ${DAV_METHODS.map((row) => row.method).join(', ')}`;
+  const dav = new DavSpace(space, path.join(realRoot, METADATA_DIR));
+  const server: FileServer = { root, cache: new FileCache(), pages, listing: true, allow, dav, uploads, readable: options.readable };
+  for (const route of DAV_ROUTES) router.on(route.method, route.pattern, bind(server, route));
   const files = dispatcher(server, ROUTES.filter(underMount));
   for (const route of ROUTES) router.on(route.method, route.pattern, underMount(route) ? files : bind(server, route));
 }
@@ -122,7 +167,7 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
     const root: FileRoot = { realRoot, hidden, maxPathDepth };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
     const uploads = fileServerTusHost(root, DEFAULT_SERVER_OPTIONS.maxBodyBytes);
-    const server: FileServer = { root, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, uploads, readable: everything };
+    const server: FileServer = { root, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, uploads, readable: everything, dav: null };
     files = dispatcher(server, routes);
     return files;
   });
@@ -256,8 +301,11 @@ async function servePage(root: FileRoot, cache: FileCache, req: Request, res: Re
 
 const INDEX_PAGE = 'index.html';
 
-function store({ root }: FileServer, req: Request, res: Response): Promise<void> {
-  return storeFile(root, req, res, parseFileName(requestName(req), root.hidden));
+/** PUT and POST: stored unless a WebDAV lock is in the way (see checkUpload). */
+async function store({ root, dav }: FileServer, req: Request, res: Response): Promise<void> {
+  const name = parseFileName(requestName(req), root.hidden);
+  if (dav !== null) await checkUpload(dav, req, name.segments, async () => (await locate(root.realRoot, name.segments, root.hidden)).exists);
+  await storeFile(root, req, res, name);
 }
 
 function remove({ root }: FileServer, req: Request, res: Response): Promise<void> {
@@ -288,6 +336,7 @@ function options(server: FileServer, _req: Request, res: Response): void {
   res.status = 204;
   res.setHeader('Allow', server.allow);
   advertiseTus(res, server.uploads.maxLength);
+  if (server.dav !== null) setDavHeaders(res);
   res.end();
 }
 

@@ -27,7 +27,7 @@ after(async () => {
 async function get(name, headers = '') {
   const { raw } = await exchange(
     server.port,
-    `GET /files/${name} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`,
+    `GET /files/${name} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`,
   );
   return parseResponses(raw)[0];
 }
@@ -52,7 +52,7 @@ test('a file replaced through the server is served new at once', async () => {
   const body = 'new version';
   const { raw } = await exchange(
     server.port,
-    `PUT /files/put.txt HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    `PUT /files/put.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
   );
   assert.equal(parseResponses(raw)[0].status, 204);
   assert.equal((await get('put.txt')).body.toString(), 'new version');
@@ -61,7 +61,7 @@ test('a file replaced through the server is served new at once', async () => {
 test('a file deleted through the server is gone at once', async () => {
   await writeFile(path.join(dir, 'gone.bin'), 'bytes');
   assert.equal((await get('gone.bin')).status, 200);
-  const { raw } = await exchange(server.port, 'DELETE /files/gone.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  const { raw } = await exchange(server.port, 'DELETE /files/gone.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
   assert.equal(parseResponses(raw)[0].status, 204);
   assert.equal((await get('gone.bin')).status, 404);
 });

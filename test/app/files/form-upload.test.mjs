@@ -142,7 +142,7 @@ test('If-None-Match: * refuses the whole form when one name exists', async () =>
 test('a raw POST body keeps its exact bytes, whatever its content type', async () => {
   const body = formBody([{ name: 'f', filename: 'x', data: 'y' }]);
   const raw = Buffer.concat([
-    Buffer.from(`POST /files/raw.txt HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+    Buffer.from(`POST /files/raw.txt HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
     body,
   ]);
   const [res] = parseResponses((await exchange(server.port, raw)).raw);
@@ -174,7 +174,7 @@ test('a 200 MiB part is streamed to disk with flat server memory', { timeout: 12
   socket.on('data', (d) => answer.push(d));
   const ended = new Promise((resolve) => socket.once('close', resolve));
   socket.write(
-    `POST /files/big/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+    `POST /files/big/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
       `Content-Length: ${head.length + total + tail.length}\r\nConnection: close\r\n\r\n`,
   );
   socket.write(head);

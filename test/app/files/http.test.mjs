@@ -80,7 +80,8 @@ describe('methods', { timeout: 30_000 }, () => {
     const options = await request('OPTIONS', '/files/anything');
     assert.equal(options.status, 204);
     const allowed = options.headers.allow.split(/,\s*/).sort();
-    assert.deepEqual(allowed, ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    assert.deepEqual(allowed, ['COPY', 'DELETE', 'GET', 'HEAD', 'LOCK', 'MKCOL', 'MOVE', 'OPTIONS', 'PATCH', 'POST', 'PROPFIND', 'PROPPATCH', 'PUT', 'UNLOCK']);
+    assert.equal(options.headers.dav, '1, 2');
     for (const method of ['TRACE']) {
       const res = await request(method, '/files/anything');
       assert.equal(res.status, 405, method);
@@ -112,13 +113,12 @@ describe('methods', { timeout: 30_000 }, () => {
     assert.equal((await request('POST', '/files/made/inner/')).status, 409);
   });
 
-  test('DELETE on a folder: 409 while not empty, 204 once empty', async () => {
-    await mkdir(path.join(dir, 'full'));
-    await writeFile(path.join(dir, 'full/f'), 'x');
-    assert.equal((await request('DELETE', '/files/full/')).status, 409);
-    assert.equal((await request('DELETE', '/files/full/f')).status, 204);
+  test('DELETE on a folder removes it with everything in it (RFC 4918 §9.6.1)', async () => {
+    await mkdir(path.join(dir, 'full/sub'), { recursive: true });
+    await writeFile(path.join(dir, 'full/sub/f'), 'x');
     assert.equal((await request('DELETE', '/files/full/')).status, 204);
     await assert.rejects(stat(path.join(dir, 'full')), { code: 'ENOENT' });
+    assert.equal((await request('DELETE', '/files/full/')).status, 404);
   });
 
   test('chunked request bodies upload correctly with POST and PUT', async () => {
@@ -126,7 +126,7 @@ describe('methods', { timeout: 30_000 }, () => {
       const name = `chunked-${method}.bin`;
       const pieces = [Buffer.alloc(5000, 1), Buffer.from('middle'), Buffer.alloc(70000, 2)];
       const chunks = pieces.map((p) => Buffer.concat([Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]));
-      const head = `${method} /files/${name} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+      const head = `${method} /files/${name} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
       const { raw } = await exchange(server.port, [head, ...chunks, '0\r\n\r\n'], { delayMs: 10, idleMs: 2000 });
       const [res] = parseResponses(raw);
       assert.equal(res.status, 201, method);

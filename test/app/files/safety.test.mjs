@@ -113,7 +113,7 @@ describe('path traversal', { timeout: 30_000 }, () => {
 
   test('a raw backslash or a NUL byte in the request line never reaches the disk', async () => {
     for (const target of ['/files/..\\outside\\secret.txt', '/files/real.txt\0']) {
-      const res = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const res = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
       assert.ok([400, 404].includes(res.status), `${JSON.stringify(target)}: ${res.status}`);
       assertRevealsNothing(res, target);
     }
@@ -170,7 +170,7 @@ describe('atomic uploads', { timeout: 30_000 }, () => {
     const previous = randomBytes(50_000);
     await writeFile(path.join(dir, 'keep.bin'), previous);
     const socket = await connect(server.port);
-    socket.write(`PUT /files/keep.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n`);
+    socket.write(`PUT /files/keep.bin HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n`);
     socket.write(randomBytes(300_000));
     await waitFor(async () => (await tempFiles(dir)).length > 0, 2000);
     socket.destroy();
@@ -188,7 +188,7 @@ describe('atomic uploads', { timeout: 30_000 }, () => {
       socket.on('data', (d) => chunks.push(d));
       return new Promise((resolve) => socket.on('close', () => resolve(Buffer.concat(chunks))));
     });
-    sockets.forEach((s) => s.write(`PUT /files/race.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n`));
+    sockets.forEach((s) => s.write(`PUT /files/race.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n`));
     const piece = 128 * 1024;
     for (let at = 0; at < size; at += piece) {
       sockets.forEach((s, i) => s.write(versions[i].subarray(at, at + piece)));
@@ -212,7 +212,7 @@ describe('atomic uploads', { timeout: 30_000 }, () => {
       const chunked = Math.random() < 0.5;
       const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`;
       const method = Math.random() < 0.5 ? 'PUT' : 'POST';
-      socket.write(`${method} /files/target.txt HTTP/1.1\r\nHost: x\r\n${framing}\r\n\r\n`);
+      socket.write(`${method} /files/target.txt HTTP/1.1\r\nHost: localhost\r\n${framing}\r\n\r\n`);
       const body = randomBytes(cut);
       socket.write(chunked ? Buffer.concat([Buffer.from(`${length.toString(16)}\r\n`), body]) : body);
       await new Promise((r) => setTimeout(r, Math.random() * 20));

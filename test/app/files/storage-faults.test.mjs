@@ -35,7 +35,7 @@ async function send(port, method, name, size) {
   const chunks = [];
   socket.on('data', (d) => chunks.push(d));
   const closed = new Promise((resolve) => socket.once('close', resolve));
-  socket.write(`${method} /files/${name} HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`);
+  socket.write(`${method} /files/${name} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`);
   const piece = Buffer.alloc(64 * 1024, 0x7a);
   for (let sent = 0; sent < size && !socket.destroyed; sent += piece.length) {
     if (!socket.write(piece.subarray(0, Math.min(piece.length, size - sent)))) {

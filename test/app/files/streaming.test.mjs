@@ -22,7 +22,7 @@ test('a slow client reading part of a 2 GiB file keeps the server RSS flat', { t
       rssOf(server.pid).then((rss) => samples.push(rss), () => {});
     }, 100);
     const socket = await connect(server.port);
-    socket.write('GET /files/huge.bin HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET /files/huge.bin HTTP/1.1\r\nHost: localhost\r\n\r\n');
     let received = 0;
     let head = '';
     // About 64 MiB/s, far slower than the disk: the server must wait for the socket.
@@ -57,7 +57,7 @@ test('a slow client reading part of a 2 GiB file keeps the server RSS flat', { t
     assert.ok(peak < RSS_LIMIT, `server RSS peaked at ${(peak / 1024 ** 2).toFixed(1)} MiB`);
 
     // the aborted download left the server healthy
-    const { raw } = await exchange(server.port, 'GET /files/huge.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=-4\r\nConnection: close\r\n\r\n');
+    const { raw } = await exchange(server.port, 'GET /files/huge.bin HTTP/1.1\r\nHost: localhost\r\nRange: bytes=-4\r\nConnection: close\r\n\r\n');
     const [res] = parseResponses(raw);
     assert.equal(res.status, 206);
     assert.deepEqual(res.body, Buffer.alloc(4));
