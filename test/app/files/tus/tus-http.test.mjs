@@ -172,14 +172,18 @@ test('deferred length: declared by a later PATCH', async () => {
   assert.equal(readFileSync(path.join(root, 'in', 'deferred.txt'), 'utf8'), 'abcde');
 });
 
-test('termination: DELETE removes an unfinished upload; the folder DELETE keeps its meaning', async () => {
+test('termination: DELETE removes an unfinished upload; DELETE without an upload id keeps its meaning', async () => {
   const url = await create(server.port, '/files/in/', 'gone.bin', 10);
   await patch(server.port, url, 0, 'abc');
   const del = await request(server.port, 'DELETE', url, { headers: TUS });
   assert.deepEqual([del.status, del.headers['tus-resumable']], [204, '1.0.0']);
   assert.equal((await request(server.port, 'HEAD', url, { headers: TUS })).status, 404);
   assert.ok(!existsSync(path.join(root, '.wirehttp', 'tus', idOf(url))));
-  assert.equal((await request(server.port, 'DELETE', '/files/in/')).status, 409, 'a folder with files is not deleted');
+  // Without ?upload=ID, DELETE is the file server's own (WebDAV: a folder goes with its content).
+  assert.equal((await request(server.port, 'PUT', '/files/in-del/kept.txt', { body: 'x' })).status, 201);
+  assert.equal((await request(server.port, 'DELETE', '/files/in-del/')).status, 204);
+  assert.ok(!existsSync(path.join(root, 'in-del')));
+  assert.ok(existsSync(path.join(root, 'in')), 'the upload folder itself is untouched');
 });
 
 test('expiry: an expired upload answers 410, then 404, and its folder is removed', async () => {
@@ -205,7 +209,7 @@ test('two patchers at once: the second gets 423 while the first streams; bytes n
     socket.on('end', () => resolve(text));
   });
   socket.write(
-    `PATCH ${url} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n` +
+    `PATCH ${url} HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n` +
       `Upload-Offset: 0\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`,
   );
   socket.write(mine.subarray(0, size / 2));
