@@ -3,7 +3,7 @@ import { addFileRoutes } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
-export { discardUploadsInFlight, removeStaleUploads } from './files/index.js';
+export { discardUploadsInFlight, parseDestination, removeStaleUploads } from './files/index.js';
 
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */
