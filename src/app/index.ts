@@ -1,4 +1,4 @@
-import { Router } from '../index.js';
+import { Router, type BasicAuth } from '../index.js';
 import { addFileRoutes } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
@@ -16,6 +16,12 @@ export interface AppOptions {
   index?: boolean;
   /** Names that do not exist answer browsers with the served directory's index.html (single-page apps). */
   spa?: boolean;
+  /**
+   * Access rules for the names a request reaches beyond its own URL (a rename's target) and for
+   * listings, which show only what the requester may open. The URL itself is checked in front
+   * of the app (the CLI's files-access middleware).
+   */
+  access?: BasicAuth;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
@@ -27,7 +33,7 @@ export async function createApp(options: AppOptions): Promise<Router> {
     await addFileRoutes(router, options.directory, options.hidden ?? false, options.maxPathDepth ?? 64, {
       index: options.index ?? false,
       spa: options.spa ?? false,
-    });
+    }, options.access ?? null);
   }
   const allow =
     options.directory !== undefined

@@ -71,17 +71,18 @@ export interface Readiness {
  */
 async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Router> {
   const plan = accessPlan(options);
+  const auth = basicAuth({
+    rules: plan.rules,
+    paths: 'handler',
+    clientAddress: options.trustProxy ? (req) => proxiedClientAddress(req, req.remoteAddress) : undefined,
+  });
   const app = await createApp({
     directory: options.directory,
     hidden: options.hidden,
     maxPathDepth: options.maxPathDepth,
     index: options.index,
     spa: options.spa,
-  });
-  const auth = basicAuth({
-    rules: plan.rules,
-    paths: 'handler',
-    clientAddress: options.trustProxy ? (req) => proxiedClientAddress(req, req.remoteAddress) : undefined,
+    access: auth,
   });
   let handler: Handler = auth(filesAccess(auth)(app.handle));
   handler = originGuard({

@@ -68,6 +68,17 @@ describe('WebDAV and the access rules', () => {
     await kept();
   });
 
+  test('the listing page\'s rename (POST of a move body) is checked at both ends too', async () => {
+    const move = () => ({ ...alice, 'Content-Type': 'application/x-wirehttp-move+json' });
+    const body = (target) => JSON.stringify({ to: `/files/${target}` });
+    assert.equal((await call(server.port, 'POST', '/files/x.txt', move(), body('a/keep/x.txt'))).status, 403);
+    assert.equal((await call(server.port, 'POST', '/files/a', move(), body('b'))).status, 403, '/a has a read-only path below it');
+    await kept();
+    assert.ok(!existsSync(path.join(dir, 'a', 'keep', 'x.txt')));
+    assert.equal((await call(server.port, 'POST', '/files/x.txt', move(), body('renamed.txt'))).status, 201);
+    assert.equal(await readFile(path.join(dir, 'renamed.txt'), 'utf8'), 'x\n');
+  });
+
   test('where every path below is writable, folders still move, copy and go', async () => {
     assert.equal((await call(server.port, 'COPY', '/files/free/', to('free2/'))).status, 201);
     assert.equal((await call(server.port, 'MOVE', '/files/free2/', to('free3/'))).status, 201);

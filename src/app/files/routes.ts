@@ -1,6 +1,6 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError, type Handler, type Request, type Response, type Router } from '../../index.js';
+import { HttpError, type BasicAuth, type Handler, type Request, type Response, type Router } from '../../index.js';
 import { answeringLocked, checkUpload, DAV_METHODS, DavSpace, setDavHeaders, type FileSpace } from './dav/index.js';
 import { FileCache } from './file-cache.js';
 import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
@@ -97,9 +97,9 @@ function withDav(server: FileServer, req: Request, res: Response, handler: (spac
  * The rows under `/files/*` are served by the same dispatcher `serveFiles` gives library users;
  * the WebDAV rows come first, so its DELETE is the one `/files/` answers.
  */
-export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number, pages: FolderPages): Promise<void> {
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean, maxPathDepth: number, pages: FolderPages, access: BasicAuth | null): Promise<void> {
   const realRoot = await realpath(directory);
-  const root: FileRoot = { realRoot, hidden, maxPathDepth };
+  const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
   const space: FileSpace = {
     realRoot,
     prefix: '/files/',
@@ -137,7 +137,7 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const allow = methodsOf(routes).join(', ');
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const server: FileServer = { root: { realRoot, hidden, maxPathDepth }, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, dav: null };
+    const server: FileServer = { root: { realRoot, hidden, maxPathDepth, access: null }, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, dav: null };
     files = dispatcher(server, routes);
     return files;
   });
