@@ -11,6 +11,7 @@ import { acceptsHtml, sendListing, wantsJson } from './listing.js';
 import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
 import { contentTypeFor } from './media-type.js';
+import { mayOpen } from './may-open.js';
 import { requestName } from './mount.js';
 import { isShownName, METADATA_DIR, tempUploadName } from './names.js';
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
@@ -218,7 +219,7 @@ async function get({ root, cache, pages, listing }: FileServer, req: Request, re
   const name = parseFileName(key, root.hidden);
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
   if (!exists) {
-    if (pages.spa && acceptsHtml(req.header('accept')) && (await servePage(root, cache, req, res, []))) return;
+    if (pages.spa && acceptsHtml(req.header('accept')) && mayOpen(root, req)([INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, []))) return;
     throw new HttpError(404, 'Not Found');
   }
   const info = await stat(real).catch((error: unknown) => {
@@ -230,12 +231,14 @@ async function get({ root, cache, pages, listing }: FileServer, req: Request, re
     const qr = qrText(req.query);
     if (qr !== null) return sendQrCode(res, qr);
     const term = searchTerm(req.query);
-    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden);
-    if (pages.index && !wantsJson(req.header('accept')) && (await servePage(root, cache, req, res, name.segments))) return;
+    // A folder URL needs only to lead to something readable: what it shows is what may be opened.
+    const opens = mayOpen(root, req);
+    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden, opens);
+    if (pages.index && !wantsJson(req.header('accept')) && opens([...name.segments, INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, name.segments))) return;
     const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
       throw fsError(error);
     });
-    return sendListing(req, res, name.segments, entries);
+    return sendListing(req, res, name.segments, entries.filter((entry) => opens([...name.segments, entry.name], entry.type)));
   }
   const base = name.segments.at(-1);
   if (!info.isFile() || name.directory || base === undefined) throw new HttpError(404, 'Not Found');

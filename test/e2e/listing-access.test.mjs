@@ -1,0 +1,63 @@
+// Listings and searches under access rules: only what the requester may open.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startCli } from '../helpers.mjs';
+import { basic, call, htpasswd } from './access-helpers.mjs';
+
+describe('listings show only what the requester may open', () => {
+  let server;
+  before(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-listing-access-'));
+    for (const folder of ['pub', 'pub/docs', 'pub/internal', 'drop', 'home', 'home/alice', 'home/bob']) await mkdir(path.join(dir, folder));
+    for (const file of ['top.txt', 'pub/docs/a.txt', 'pub/internal/plan.txt', 'pub/readme.txt', 'home/alice/diary.txt', 'home/bob/diary.txt']) {
+      await writeFile(path.join(dir, file), file);
+    }
+    server = await startCli([
+      '--directory', dir,
+      '--auth', '@/pub/docs:ro,/drop:rw',
+      '--auth', `alice:${htpasswd('alice', 'pw')}@/home/alice:rw,/pub:ro`,
+    ]);
+  });
+  after(() => server.stop());
+
+  const alice = { Authorization: basic('alice', 'pw') };
+  const json = async (target, headers = {}) => {
+    const res = await call(server.port, 'GET', target, { Accept: 'application/json', ...headers });
+    assert.equal(res.status, 200, `${target}: ${res.body}`);
+    return JSON.parse(res.body.toString());
+  };
+  const names = async (target, headers) => {
+    const listing = await json(target, headers);
+    return (Array.isArray(listing) ? listing : listing.entries).map((entry) => entry.name);
+  };
+
+  test('anonymous: folders that lead somewhere readable, and nothing else', async () => {
+    assert.deepEqual(await names('/files/'), ['drop', 'pub']);
+    assert.deepEqual(await names('/files/pub/'), ['docs']);
+    assert.deepEqual(await names('/files/pub/docs/'), ['a.txt']);
+    assert.equal((await call(server.port, 'GET', '/files/pub/readme.txt')).status, 401, 'an index-only folder lists, its files stay closed');
+    assert.equal((await call(server.port, 'GET', '/files/home/')).status, 401);
+    const html = (await call(server.port, 'GET', '/files/pub/')).body.toString();
+    assert.match(html, /docs/);
+    assert.doesNotMatch(html, /readme\.txt|internal/);
+  });
+
+  test('logged in: their own paths join the anonymous ones', async () => {
+    assert.deepEqual(await names('/files/', alice), ['drop', 'home', 'pub']);
+    assert.deepEqual(await names('/files/home/', alice), ['alice']);
+    assert.deepEqual(await names('/files/pub/', alice), ['docs', 'internal', 'readme.txt']);
+    assert.equal((await call(server.port, 'GET', '/files/home/bob/', alice)).status, 403);
+  });
+
+  test('a search finds only names the requester may open', async () => {
+    const found = async (headers) => (await json('/files/?q=diary', headers)).results.map((hit) => hit.path);
+    assert.deepEqual(await found(), []);
+    assert.deepEqual(await found(alice), ['home/alice/diary.txt']);
+    const html = (await call(server.port, 'GET', '/files/?q=txt')).body.toString();
+    assert.match(html, /pub\/docs\/a\.txt/);
+    assert.doesNotMatch(html, /top\.txt|readme|plan|diary/);
+  });
+});
