@@ -43,8 +43,10 @@ function sourceNeed(method: string, name: string): Need {
     case 'HEAD':
     case 'OPTIONS':
       return name === '' || name.endsWith('/') ? 'list' : 'read';
-    // PROPFIND and COPY read a whole tree (Depth): read access there covers everything below.
+    // PROPFIND lists a folder (Depth 1), showing only the members that may be opened.
     case 'PROPFIND':
+      return 'list';
+    // COPY reads a whole tree (Depth): read access there covers everything below.
     case 'COPY':
       return 'read';
     case 'DELETE':

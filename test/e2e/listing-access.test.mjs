@@ -52,6 +52,19 @@ describe('listings show only what the requester may open', () => {
     assert.equal((await call(server.port, 'GET', '/files/home/bob/', alice)).status, 403);
   });
 
+  test('PROPFIND Depth 1 shows only the members the requester may open', async () => {
+    const hrefs = async (target, headers = {}) => {
+      const res = await call(server.port, 'PROPFIND', target, { Depth: '1', ...headers });
+      assert.equal(res.status, 207, `${target}: ${res.body}`);
+      return [...res.body.toString().matchAll(/<D:href>([^<]*)<\/D:href>/gi)].map((match) => match[1]);
+    };
+    assert.deepEqual(await hrefs('/files/'), ['/files/', '/files/drop/', '/files/pub/']);
+    assert.deepEqual(await hrefs('/files/pub/'), ['/files/pub/', '/files/pub/docs/']);
+    assert.deepEqual(await hrefs('/files/pub/', alice), ['/files/pub/', '/files/pub/docs/', '/files/pub/internal/', '/files/pub/readme.txt']);
+    assert.equal((await call(server.port, 'PROPFIND', '/files/pub/readme.txt', { Depth: '0' })).status, 401);
+    assert.equal((await call(server.port, 'PROPFIND', '/files/home/', { Depth: '1' })).status, 401);
+  });
+
   test('a search finds only names the requester may open', async () => {
     const found = async (headers) => (await json('/files/?q=diary', headers)).results.map((hit) => hit.path);
     assert.deepEqual(await found(), []);

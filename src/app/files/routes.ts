@@ -107,6 +107,7 @@ export async function addFileRoutes(router: Router, directory: string, hidden: b
     parseName: (name) => parseFileName(name, hidden),
     locate: (segments) => locate(realRoot, segments, hidden),
     visible: (name) => isShownName(name, hidden),
+    mayOpen: (req, segments, collection) => mayOpen(root, req)(segments, collection ? 'directory' : 'file'),
     entityTag,
     contentType: contentTypeFor,
     preconditionsHold: (req, stats) =>
