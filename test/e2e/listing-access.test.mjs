@@ -1,4 +1,5 @@
-// Listings and searches under access rules: only what the requester may open.
+// Listings and searches under access rules: only what the requester may open, and a page that
+// shows who is logged in and offers changes only where they are allowed.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,40 @@ describe('listings show only what the requester may open', () => {
     assert.equal((await call(server.port, 'PROPFIND', '/files/home/', { Depth: '1' })).status, 401);
   });
 
+  const pageOf = async (target, headers = {}) => {
+    const res = await call(server.port, 'GET', target, headers);
+    assert.equal(res.status, 200, `${target}: ${res.body}`);
+    const html = res.body.toString();
+    const data = JSON.parse(/<script type="application\/json" id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
+    const changeable = Object.fromEntries(data.entries.map((row) => [row[0], row[4] === 1]));
+    return { html, can: data.can, changeable };
+  };
+
+  test('the page shows who is logged in and offers writing only where allowed', async () => {
+    const root = await pageOf('/files/');
+    assert.match(root.html, /href="\?login">Log in</);
+    assert.doesNotMatch(root.html, /Logged in as/);
+    assert.deepEqual(root.can, { write: false });
+    assert.deepEqual(root.changeable, { drop: true, pub: false }, '@/drop:rw covers the folder itself');
+    const drop = await pageOf('/files/drop/');
+    assert.deepEqual(drop.can, { write: true });
+    const home = await pageOf('/files/home/alice/', alice);
+    assert.match(home.html, /Logged in as <strong>alice<\/strong>/);
+    assert.doesNotMatch(home.html, /Log in</);
+    assert.deepEqual(home.can, { write: true });
+    assert.deepEqual(home.changeable, { 'diary.txt': true });
+    const pub = await pageOf('/files/pub/', alice);
+    assert.deepEqual(pub.can, { write: false }, 'alice only reads /pub');
+    assert.deepEqual(pub.changeable, { docs: false, internal: false, 'readme.txt': false });
+  });
+
+  test('?login asks anonymous requesters to log in, and is ignored once they have', async () => {
+    const anonymous = await call(server.port, 'GET', '/files/pub/docs/?login');
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers['www-authenticate'], /^Basic realm="wirehttp"/);
+    assert.equal((await call(server.port, 'GET', '/files/pub/docs/?login', alice)).status, 200);
+  });
+
   test('a search finds only names the requester may open', async () => {
     const found = async (headers) => (await json('/files/?q=diary', headers)).results.map((hit) => hit.path);
     assert.deepEqual(await found(), []);
@@ -73,4 +108,22 @@ describe('listings show only what the requester may open', () => {
     assert.match(html, /pub\/docs\/a\.txt/);
     assert.doesNotMatch(html, /top\.txt|readme|plan|diary/);
   });
+});
+
+test('a folder with a read-only path below it is not offered for rename or delete', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-tree-'));
+  await mkdir(path.join(dir, 'shared', 'archive'), { recursive: true });
+  await mkdir(path.join(dir, 'shared', 'empty'));
+  const server = await startCli(['--directory', dir, '--auth', '@/:rw,/shared/archive:ro']);
+  try {
+    const html = (await call(server.port, 'GET', '/files/')).body.toString();
+    const data = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
+    assert.deepEqual(data.entries.map((row) => [row[0], row[4]]), [['shared', 0]]);
+    assert.deepEqual(data.can, { write: true });
+    assert.doesNotMatch(html, /Log in|Logged in/, 'no logins: nobody to log in as');
+    const shared = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec((await call(server.port, 'GET', '/files/shared/')).body.toString())[1]);
+    assert.deepEqual(shared.entries.map((row) => [row[0], row[4]]), [['archive', 0], ['empty', 1]]);
+  } finally {
+    await server.stop();
+  }
 });

@@ -11,7 +11,7 @@ import { acceptsHtml, sendListing, wantsJson } from './listing.js';
 import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
 import { contentTypeFor } from './media-type.js';
-import { mayOpen } from './may-open.js';
+import { mayOpen, pageAccess } from './may-open.js';
 import { requestName } from './mount.js';
 import { isShownName, METADATA_DIR, tempUploadName } from './names.js';
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
@@ -229,6 +229,10 @@ async function get({ root, cache, pages, listing }: FileServer, req: Request, re
   if (info.isDirectory()) {
     if (!listing) throw new HttpError(404, 'Not Found');
     if (!name.directory) return redirect(req, res, `${req.path}/`);
+    // The page's "Log in" link: a browser asks for credentials only after a 401.
+    if (root.access !== null && req.query.split('&').includes('login') && root.access.user(req) === null && root.access.rules.logins.size > 0) {
+      return root.access.refuse(res, 'login');
+    }
     const qr = qrText(req.query);
     if (qr !== null) return sendQrCode(res, qr);
     const term = searchTerm(req.query);
@@ -239,7 +243,8 @@ async function get({ root, cache, pages, listing }: FileServer, req: Request, re
     const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
       throw fsError(error);
     });
-    return sendListing(req, res, name.segments, entries.filter((entry) => opens([...name.segments, entry.name], entry.type)));
+    const shown = entries.filter((entry) => opens([...name.segments, entry.name], entry.type));
+    return sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments));
   }
   const base = name.segments.at(-1);
   if (!info.isFile() || name.directory || base === undefined) throw new HttpError(404, 'Not Found');
