@@ -155,7 +155,7 @@ ${parent}<tbody id="entries"></tbody>
 /** Who is logged in, or a way to log in when there are logins. */
 function renderViewer(access: PageAccess): string {
   if (access.user !== null) return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span>`;
-  return access.logins ? `<a class="button" href="?login">Log in</a>` : '';
+  return access.logins ? `<a class="button" id="login" href="?login">Log in</a>` : '';
 }
 
 function renderBreadcrumb(base: string, segments: readonly string[]): string {
