@@ -60,6 +60,7 @@ describe('listings show only what the requester may open', () => {
       return [...res.body.toString().matchAll(/<D:href>([^<]*)<\/D:href>/gi)].map((match) => match[1]);
     };
     assert.deepEqual(await hrefs('/files/'), ['/files/', '/files/drop/', '/files/pub/']);
+    assert.deepEqual((await hrefs('/files')).slice(1), ['/files/drop/', '/files/pub/'], 'the mount point without "/" too');
     assert.deepEqual(await hrefs('/files/pub/'), ['/files/pub/', '/files/pub/docs/']);
     assert.deepEqual(await hrefs('/files/pub/', alice), ['/files/pub/', '/files/pub/docs/', '/files/pub/internal/', '/files/pub/readme.txt']);
     assert.equal((await call(server.port, 'PROPFIND', '/files/pub/readme.txt', { Depth: '0' })).status, 401);
