@@ -5,12 +5,14 @@
 export type Access = 'none' | 'index' | 'read' | 'write';
 /**
  * What a request needs: `list` a folder (also granted on folders that only lead to readable
- * paths, whose listing then shows just those), `read` a file or folder, `write` anything.
+ * paths, whose listing then shows just those), `read` a file or folder, `write` a name, or
+ * `write-tree`: write a name and everything below it (deleting or replacing a whole folder,
+ * which a deeper read-only rule must stop).
  */
-export type Need = 'list' | 'read' | 'write';
+export type Need = 'list' | 'read' | 'write' | 'write-tree';
 
 const RANK: Record<Access, number> = { none: 0, index: 1, read: 2, write: 3 };
-const NEEDED: Record<Need, number> = { list: RANK.index, read: RANK.read, write: RANK.write };
+const NEEDED: Record<Need, number> = { list: RANK.index, read: RANK.read, write: RANK.write, 'write-tree': RANK.write };
 
 export function grants(access: Access, need: Need): boolean {
   return RANK[access] >= NEEDED[need];
@@ -144,6 +146,11 @@ class GrantList {
     return this.grants.some((grant) => isPrefix(segments, grant.segments)) ? 'index' : 'none';
   }
 
+  /** The paths of the grants strictly below `segments`. */
+  pathsBelow(segments: readonly string[]): (readonly string[])[] {
+    return this.grants.filter((grant) => grant.segments.length > segments.length && isPrefix(segments, grant.segments)).map((grant) => grant.segments);
+  }
+
   get writes(): boolean {
     return this.grants.some((grant) => grant.access === 'write');
   }
@@ -201,6 +208,20 @@ export class AccessRules {
     const anonymous = this.anonymous.accessAt(segments);
     const own = user === null ? undefined : this.logins.get(user)?.grants.accessAt(segments);
     return own !== undefined && RANK[own] > RANK[anonymous] ? own : anonymous;
+  }
+
+  /**
+   * The weakest access anywhere at or below `segments`. Access only changes at a rule's path,
+   * so checking `segments` and every rule path below it is enough.
+   */
+  treeAccessAt(user: string | null, segments: readonly string[]): Access {
+    const own = user === null ? undefined : this.logins.get(user)?.grants;
+    let weakest = this.accessAt(user, segments);
+    for (const below of [...this.anonymous.pathsBelow(segments), ...(own?.pathsBelow(segments) ?? [])]) {
+      const access = this.accessAt(user, below);
+      if (RANK[access] < RANK[weakest]) weakest = access;
+    }
+    return weakest;
   }
 
   /** True when some rule allows writing somewhere. */

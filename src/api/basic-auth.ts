@@ -55,7 +55,8 @@ export function basicAuth(options: BasicAuthOptions): BasicAuth {
 
   const check = (user: string | null, path: string, need: Need): Verdict => {
     const segments = pathSegments(path);
-    if (segments !== null && grants(rules.accessAt(user, segments), need)) return 'allow';
+    const access = segments === null ? 'none' : need === 'write-tree' ? rules.treeAccessAt(user, segments) : rules.accessAt(user, segments);
+    if (grants(access, need)) return 'allow';
     // A login can only help when there are logins; a read-only server just says no.
     return user === null && rules.logins.size > 0 ? 'login' : 'deny';
   };

@@ -1,9 +1,9 @@
-import { DEFAULT_SERVER_OPTIONS, Router } from '../index.js';
+import { DEFAULT_SERVER_OPTIONS, Router, type BasicAuth } from '../index.js';
 import { addFileRoutes, type ReadCheck } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
-export { discardUploadsInFlight, removeStaleUploads } from './files/index.js';
+export { discardUploadsInFlight, parseDestination, removeStaleUploads } from './files/index.js';
 
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */
@@ -24,6 +24,12 @@ export interface AppOptions {
    * directory). Folder archives include only what passes. Default: everything.
    */
   readable?: ReadCheck;
+  /**
+   * Access rules for the names a request reaches beyond its own URL (a rename's target) and for
+   * listings, which show only what the requester may open. The URL itself is checked in front
+   * of the app (the CLI's files-access middleware).
+   */
+  access?: BasicAuth;
 }
 
 /** The built-in application: the challenge's routes plus the file server. */
@@ -32,12 +38,19 @@ export async function createApp(options: AppOptions): Promise<Router> {
   addFrontDoor(router, options.directory !== undefined);
   addTextRoutes(router);
   if (options.directory !== undefined) {
-    await addFileRoutes(router, options.directory, options.hidden ?? false, {
-      maxPathDepth: options.maxPathDepth ?? 64,
-      pages: { index: options.index ?? false, spa: options.spa ?? false },
-      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes,
-      readable: options.readable ?? (() => true),
-    });
+    const access = options.access ?? null;
+    await addFileRoutes(
+      router,
+      options.directory,
+      options.hidden ?? false,
+      {
+        maxPathDepth: options.maxPathDepth ?? 64,
+        pages: { index: options.index ?? false, spa: options.spa ?? false },
+        maxUploadBytes: options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes,
+        readable: options.readable ?? (access === null ? () => true : readableUnder(access)),
+      },
+      access,
+    );
   }
   const allow =
     options.directory !== undefined
@@ -49,4 +62,9 @@ export async function createApp(options: AppOptions): Promise<Router> {
     res.end();
   });
   return router;
+}
+
+/** Archives hold what the access rules let the requester open: files to read, folders to list. */
+function readableUnder(access: BasicAuth): ReadCheck {
+  return (req, path, kind) => access.check(access.user(req), path, kind === 'file' ? 'read' : 'list') === 'allow';
 }

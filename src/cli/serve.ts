@@ -71,6 +71,11 @@ export interface Readiness {
  */
 async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Router> {
   const plan = accessPlan(options);
+  const auth = basicAuth({
+    rules: plan.rules,
+    paths: 'handler',
+    clientAddress: options.trustProxy ? (req) => proxiedClientAddress(req, req.remoteAddress) : undefined,
+  });
   const app = await createApp({
     directory: options.directory,
     hidden: options.hidden,
@@ -78,11 +83,7 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
     index: options.index,
     spa: options.spa,
     maxUploadBytes: options.maxBodySize,
-  });
-  const auth = basicAuth({
-    rules: plan.rules,
-    paths: 'handler',
-    clientAddress: options.trustProxy ? (req) => proxiedClientAddress(req, req.remoteAddress) : undefined,
+    access: auth,
   });
   let handler: Handler = auth(filesAccess(auth)(app.handle));
   handler = originGuard({

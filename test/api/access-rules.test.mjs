@@ -90,3 +90,12 @@ test('bad rules are one-line errors that name the rule and hide the secret', () 
     );
   }
 });
+
+test('tree access: the weakest access at or below a path, over the user\'s and the anonymous rules', () => {
+  const rules = new AccessRules(['@/:rw,/archive:ro', 'alice:pw@/archive/2026:rw']);
+  assert.equal(rules.treeAccessAt(null, seg('/docs')), 'write');
+  assert.equal(rules.treeAccessAt(null, []), 'read', 'the read-only /archive lies below /');
+  assert.equal(rules.treeAccessAt('alice', seg('/archive/2026')), 'write');
+  assert.equal(rules.treeAccessAt('alice', seg('/archive')), 'read');
+  assert.equal(rules.accessAt(null, []), 'write', 'writing the name itself stays allowed');
+});

@@ -163,3 +163,11 @@ test('the throttle window slides: old failures stop counting once a minute old',
   assert.equal((await attempt('wrong')).status, 401, 'the first nine expired: this is failure 2 of the window');
   assert.equal((await attempt('right')).status, 200);
 });
+
+test('check(): write-tree refuses a folder with a deeper read-only rule, write allows its name', () => {
+  const auth = basicAuth({ rules: ['@/:rw,/shared/archive:ro'], paths: 'handler' });
+  assert.equal(auth.check(null, 'shared', 'write'), 'allow');
+  assert.equal(auth.check(null, 'shared', 'write-tree'), 'deny');
+  assert.equal(auth.check(null, 'shared/new.txt', 'write-tree'), 'allow');
+  assert.equal(auth.check(null, 'shared/archive/x', 'write'), 'deny');
+});

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError, type Request, type Response } from '../../index.js';
+import { HttpError, type BasicAuth, type Request, type Response } from '../../index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { BodyIncomplete } from './file-sink.js';
 import { fsError } from './fs-errors.js';
@@ -17,6 +17,8 @@ export interface FileRoot {
   hidden: boolean;
   /** Most path segments a PUT or POST may name (folders created on the way included). */
   maxPathDepth: number;
+  /** The access rules, for names a request reaches beyond its URL; null: everything allowed. */
+  access: BasicAuth | null;
 }
 
 /**

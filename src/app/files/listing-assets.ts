@@ -18,8 +18,10 @@ body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 system-ui,-ap
 .crumbs a:hover{background:var(--hover);color:var(--accent)}
 .crumbs a:last-child{color:var(--accent)}
 .crumbs .sep{color:var(--muted);font-weight:400}
-.actions{display:flex;gap:8px}
+.actions{display:flex;gap:8px;align-items:center}
 .actions a.button{text-decoration:none}
+.user{color:var(--muted);margin-right:6px}
+a.button{text-decoration:none}
 #file-input{display:none}
 .button{display:inline-flex;align-items:center;height:34px;padding:0 14px;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--text);font:inherit;font-weight:500;cursor:pointer;user-select:none}
 .button:hover{border-color:var(--muted);background:var(--hover)}

@@ -42,18 +42,32 @@ const ICON_CANCEL = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l1
  * rules and new features add flags here and actions to the script's tables, not markup.
  */
 export interface PageCapabilities {
-  /** Upload, create folders, rename, delete. */
+  /** Upload files and create folders here. */
   write: boolean;
 }
 
+/** Who is looking, and what they may do here and to each entry. */
+export interface PageAccess {
+  can: PageCapabilities;
+  /** May this entry be renamed or deleted (with everything below it)? */
+  changeable: (entry: ListingEntry) => boolean;
+  /** The logged-in user; null for anonymous requesters. */
+  user: string | null;
+  /** Whether logging in is possible at all (the page then offers it to anonymous requesters). */
+  logins: boolean;
+}
+
+/** Everything allowed, nobody logged in: the file server without access rules. */
+export const OPEN_ACCESS: PageAccess = { can: { write: true }, changeable: () => true, user: null, logins: false };
+
 /**
  * The data the page's script renders from, sent once as JSON inside the page. Entries are
- * compact arrays [name, isFolder 0|1, size (-1 for folders), mtime in ms], in the server's
- * name order (folders first), so the script sorts by name with the index alone.
+ * compact arrays [name, isFolder 0|1, size (-1 for folders), mtime in ms, changeable 0|1],
+ * in the server's name order (folders first), so the script sorts by name with the index alone.
  */
-function pageData(segments: readonly string[], entries: readonly ListingEntry[], can: PageCapabilities): string {
-  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime)]);
-  const json = JSON.stringify({ root: segments.length === 0, entries: rows, can, icons: ICONS });
+function pageData(segments: readonly string[], entries: readonly ListingEntry[], access: PageAccess): string {
+  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime), access.changeable(e) ? 1 : 0]);
+  const json = JSON.stringify({ root: segments.length === 0, entries: rows, can: access.can, icons: ICONS });
   // Inside <script>, "<" could close the element: as \u003c it stays data.
   return json.replace(/</g, '\\u003c');
 }
@@ -72,7 +86,7 @@ export function renderListingPage(
   nonce: string,
   /** The URL path the file server is mounted at ("/files/"), still percent-encoded. */
   base: string,
-  can: PageCapabilities = { write: true },
+  access: PageAccess = OPEN_ACCESS,
 ): string {
   const title = `/${segments.map((s) => `${s}/`).join('')}`;
   const folders = entries.filter((e) => e.type === 'directory').length;
@@ -99,6 +113,7 @@ export function renderListingPage(
 <nav class="crumbs" aria-label="Breadcrumb">${renderBreadcrumb(base, segments)}</nav>
 </div>
 <div class="actions" id="toolbar">
+${renderViewer(access)}
 <button type="button" id="qr" class="icon-button" title="QR code of this folder" aria-label="QR code of this folder">${ICON_QR}</button>
 <a id="download-zip" class="button" href="?download=zip" title="Download this folder as a zip file">Download zip</a>
 </div>
@@ -131,11 +146,17 @@ ${parent}<tbody id="entries"></tbody>
 <input id="file-input" type="file" multiple hidden aria-label="Files to upload">
 <input id="folder-input" type="file" webkitdirectory hidden aria-label="Folder to upload">
 <div id="drop-overlay" hidden><div>Drop files or folders to upload to <strong>${escapeHtml(title)}</strong></div></div>
-<script type="application/json" id="listing-data">${pageData(segments, entries, can)}</script>
+<script type="application/json" id="listing-data">${pageData(segments, entries, access)}</script>
 <script nonce="${nonce}">${LISTING_SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+/** Who is logged in, or a way to log in when there are logins. */
+function renderViewer(access: PageAccess): string {
+  if (access.user !== null) return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span>`;
+  return access.logins ? `<a class="button" id="login" href="?login">Log in</a>` : '';
 }
 
 function renderBreadcrumb(base: string, segments: readonly string[]): string {

@@ -14,7 +14,7 @@ export const LISTING_SCRIPT = String.raw`
   var message = document.getElementById('message');
   var emptyNote = document.querySelector('.empty');
   var ROW = 45, OVERSCAN = 12;
-  var NAME = 0, DIR = 1, SIZE = 2, MTIME = 3;
+  var NAME = 0, DIR = 1, SIZE = 2, MTIME = 3, CHANGEABLE = 4;
 
   // ---- data and sorting: an array of indexes, never DOM nodes ----
   var entries = data.entries, order = [], current = -1;
@@ -67,8 +67,8 @@ export const LISTING_SCRIPT = String.raw`
   function hrefOf(e) { return encodeURIComponent(e[NAME]) + (e[DIR] ? '/' : ''); }
   var ROW_ACTIONS = [
     { cls: 'download', label: 'Download', icon: 'download', files: true, link: true },
-    { cls: 'rename', label: 'Rename or move', icon: 'rename', needs: 'write', run: renameEntry },
-    { cls: 'delete', label: 'Delete', icon: 'delete', needs: 'write', run: deleteEntry },
+    { cls: 'rename', label: 'Rename or move', icon: 'rename', needs: 'change', run: renameEntry },
+    { cls: 'delete', label: 'Delete', icon: 'delete', needs: 'change', run: deleteEntry },
   ];
   function cell(cls) { var td = document.createElement('td'); td.className = cls; return td; }
   function rowFor(pos) {
@@ -93,7 +93,8 @@ export const LISTING_SCRIPT = String.raw`
     date.appendChild(time);
     var actions = cell('row-actions');
     ROW_ACTIONS.forEach(function (action) {
-      if (action.needs && !can[action.needs]) return;
+      // "change" is the row's own flag (rename or delete it, with all below); others are the page's.
+      if (action.needs && !(action.needs === 'change' ? e[CHANGEABLE] === 1 : can[action.needs])) return;
       if (action.files && e[DIR]) return;
       var el = document.createElement(action.link ? 'a' : 'button');
       if (action.link) { el.href = a.href; el.download = e[NAME]; } else el.type = 'button';
@@ -206,7 +207,14 @@ export const LISTING_SCRIPT = String.raw`
       if (!res.ok) throw new Error('HTTP ' + res.status);
       return res.json();
     }).then(function (list) {
-      entries = list.map(function (e) { return [e.name, e.type === 'directory' ? 1 : 0, e.size === null ? -1 : e.size, Date.parse(e.mtime)]; });
+      // The JSON form has no flags: a known name keeps its own, a new one (made here, so the
+      // folder is writable) gets the folder's; the server still checks every change.
+      var changeable = {};
+      entries.forEach(function (e) { changeable[e[NAME]] = e[CHANGEABLE]; });
+      entries = list.map(function (e) {
+        var flag = Object.prototype.hasOwnProperty.call(changeable, e.name) ? changeable[e.name] : can.write ? 1 : 0;
+        return [e.name, e.type === 'directory' ? 1 : 0, e.size === null ? -1 : e.size, Date.parse(e.mtime), flag];
+      });
       current = Math.min(current, entries.length - 1);
       sortOrder(); updateSummary(); render(true);
     }, function () { show('Could not reload the folder; reload the page.', true); });

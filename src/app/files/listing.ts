@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from '../../index.js';
 import { MIN_COMPRESS_BYTES, negotiateEncoding } from './content-coding.js';
-import { renderListingPage } from './listing-page.js';
+import { renderListingPage, type PageAccess } from './listing-page.js';
 import type { ListingEntry } from './listing-read.js';
 import { mountPath } from './mount.js';
 
 /** Sends a listing as JSON when the client asks for it (Accept), else as the HTML page. */
-export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[]): void {
+export function sendListing(req: Request, res: Response, segments: readonly string[], entries: ListingEntry[], access: PageAccess): void {
   res.setHeader('Cache-Control', 'no-cache');
   res.appendHeader('Vary', 'Accept, Accept-Encoding');
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -24,7 +24,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
       `connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   );
   res.setHeader('Referrer-Policy', 'no-referrer');
-  sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce, mountPath(req))));
+  sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce, mountPath(req), access)));
 }
 
 /** True when the client lists text/html in Accept (browsers do for every page they open). */

@@ -1,6 +1,6 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError, type Request, type Response } from '../../index.js';
+import { HttpError, type BasicAuth, type Request, type Response } from '../../index.js';
 import { fsError } from './fs-errors.js';
 import { assertCreatable, assertInside, isInside, locate, parseFileName, type FileName } from './safe-path.js';
 
@@ -17,9 +17,18 @@ export function isMoveRequest(req: Request): boolean {
 }
 
 /** Renames `name` to the body's `to` (any folder below the root, created when missing); 412 when `to` exists. */
-export async function moveFile(root: { realRoot: string; hidden: boolean; maxPathDepth: number }, req: Request, res: Response, name: FileName): Promise<void> {
+export async function moveFile(root: { realRoot: string; hidden: boolean; maxPathDepth: number; access: BasicAuth | null }, req: Request, res: Response, name: FileName): Promise<void> {
   if (name.segments.length === 0) throw new HttpError(403, 'The served directory itself cannot be moved');
   const to = destination(await req.text(4096), root.hidden);
+  // The URL was checked for write access in front of the app; a move also takes everything
+  // below the name along, and writes (or creates a tree at) a name only the body gives.
+  if (root.access !== null) {
+    const user = root.access.user(req);
+    for (const segments of [name.segments, to.segments]) {
+      const verdict = root.access.check(user, segments.join('/'), 'write-tree');
+      if (verdict !== 'allow') return root.access.refuse(res, verdict);
+    }
+  }
   assertCreatable(root.realRoot, to, root.maxPathDepth);
   const source = await locate(root.realRoot, name.segments, root.hidden);
   if (!source.exists) throw new HttpError(404, 'Not Found');

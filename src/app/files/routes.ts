@@ -1,6 +1,6 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_SERVER_OPTIONS, HttpError, type Handler, type Request, type Response, type Router } from '../../index.js';
+import { DEFAULT_SERVER_OPTIONS, HttpError, type BasicAuth, type Handler, type Request, type Response, type Router } from '../../index.js';
 import { answeringLocked, checkUpload, DAV_METHODS, DavSpace, setDavHeaders, type FileSpace } from './dav/index.js';
 import { FileCache } from './file-cache.js';
 import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
@@ -11,6 +11,7 @@ import { acceptsHtml, sendListing, wantsJson } from './listing.js';
 import { qrText, sendQrCode } from './qr.js';
 import { searchTerm, sendSearch } from './search-send.js';
 import { contentTypeFor } from './media-type.js';
+import { mayOpen, pageAccess } from './may-open.js';
 import { requestName } from './mount.js';
 import { isShownName, METADATA_DIR, tempUploadName } from './names.js';
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
@@ -122,10 +123,10 @@ function withDav(server: FileServer, req: Request, res: Response, handler: (spac
  * The rows under `/files/*` are served by the same dispatcher `serveFiles` gives library users;
  * the WebDAV rows come first, so its DELETE is the one `/files/` answers.
  */
-export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions): Promise<void> {
+export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions, access: BasicAuth | null): Promise<void> {
   const { maxPathDepth, pages } = options;
   const realRoot = await realpath(directory);
-  const root: FileRoot = { realRoot, hidden, maxPathDepth };
+  const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
   const uploads = fileServerTusHost(root, options.maxUploadBytes);
   const space: FileSpace = {
     realRoot,
@@ -133,6 +134,7 @@ export async function addFileRoutes(router: Router, directory: string, hidden: b
     parseName: (name) => parseFileName(name, hidden),
     locate: (segments) => locate(realRoot, segments, hidden),
     visible: (name) => isShownName(name, hidden),
+    mayOpen: (req, segments, collection) => mayOpen(root, req)(segments, collection ? 'directory' : 'file'),
     entityTag,
     contentType: contentTypeFor,
     preconditionsHold: (req, stats) =>
@@ -164,7 +166,7 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const allow = methodsOf(routes).join(', ');
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const root: FileRoot = { realRoot, hidden, maxPathDepth };
+    const root: FileRoot = { realRoot, hidden, maxPathDepth, access: null };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
     const uploads = fileServerTusHost(root, DEFAULT_SERVER_OPTIONS.maxBodyBytes);
     const server: FileServer = { root, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, uploads, readable: everything, dav: null };
@@ -253,7 +255,7 @@ async function get({ root, cache, pages, listing, readable }: FileServer, req: R
   const name = parseFileName(key, root.hidden);
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
   if (!exists) {
-    if (pages.spa && acceptsHtml(req.header('accept')) && (await servePage(root, cache, req, res, []))) return;
+    if (pages.spa && acceptsHtml(req.header('accept')) && mayOpen(root, req)([INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, []))) return;
     throw new HttpError(404, 'Not Found');
   }
   const info = await stat(real).catch((error: unknown) => {
@@ -262,6 +264,10 @@ async function get({ root, cache, pages, listing, readable }: FileServer, req: R
   if (info.isDirectory()) {
     if (!listing) throw new HttpError(404, 'Not Found');
     if (!name.directory) return redirect(req, res, `${req.path}/`);
+    // The page's "Log in" link: a browser asks for credentials only after a 401.
+    if (root.access !== null && req.query.split('&').includes('login') && root.access.user(req) === null && root.access.rules.logins.size > 0) {
+      return root.access.refuse(res, 'login');
+    }
     const qr = qrText(req.query);
     if (qr !== null) return sendQrCode(res, qr);
     const format = requestedArchive(req.query);
@@ -270,12 +276,15 @@ async function get({ root, cache, pages, listing, readable }: FileServer, req: R
       return sendArchive(req, res, format, folderSource(root, real, name.segments, mayRead));
     }
     const term = searchTerm(req.query);
-    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden);
-    if (pages.index && !wantsJson(req.header('accept')) && (await servePage(root, cache, req, res, name.segments))) return;
+    // A folder URL needs only to lead to something readable: what it shows is what may be opened.
+    const opens = mayOpen(root, req);
+    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden, opens);
+    if (pages.index && !wantsJson(req.header('accept')) && opens([...name.segments, INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, name.segments))) return;
     const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
       throw fsError(error);
     });
-    return sendListing(req, res, name.segments, entries);
+    const shown = entries.filter((entry) => opens([...name.segments, entry.name], entry.type));
+    return sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments));
   }
   const base = name.segments.at(-1);
   if (!info.isFile() || name.directory || base === undefined) throw new HttpError(404, 'Not Found');

@@ -1,5 +1,6 @@
 import type { Request, Response } from '../../index.js';
 import { escapeHtml } from './listing-page.js';
+import type { MayOpen } from './may-open.js';
 import { LISTING_STYLE } from './listing-assets.js';
 import { wantsJson } from './listing.js';
 import { searchNames, SEARCH_LIMITS, type SearchEnd, type SearchHit } from './search.js';
@@ -16,11 +17,11 @@ export function searchTerm(query: string): string | null {
  * (`{"query", "results": [{path, type}], "end"}`, `end` saying whether the search was cut by
  * a limit) when the client asks for it, else a small HTML page of links.
  */
-export function sendSearch(req: Request, res: Response, dir: string, segments: readonly string[], term: string, hidden: boolean): Promise<void> {
+export function sendSearch(req: Request, res: Response, dir: string, segments: readonly string[], term: string, hidden: boolean, opens: MayOpen): Promise<void> {
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('Vary', 'Accept');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  const hits = searchNames(dir, term, hidden, SEARCH_LIMITS);
+  const hits = openable(searchNames(dir, term, hidden, SEARCH_LIMITS), segments, opens);
   if (wantsJson(req.header('accept'))) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     return res.send(jsonPieces(term, hits));
@@ -28,6 +29,20 @@ export function sendSearch(req: Request, res: Response, dir: string, segments: r
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`);
   return res.send(htmlPieces(segments, term, hits));
+}
+
+/** The hits the requester may open; the walk's limits still count every name it found. */
+async function* openable(hits: AsyncGenerator<SearchHit, SearchEnd>, segments: readonly string[], opens: MayOpen): AsyncGenerator<SearchHit, SearchEnd> {
+  try {
+    let step = await hits.next();
+    while (step.done !== true) {
+      if (opens([...segments, ...step.value.path.split('/')], step.value.type)) yield step.value;
+      step = await hits.next();
+    }
+    return step.value;
+  } finally {
+    await hits.return('complete');
+  }
 }
 
 async function* jsonPieces(term: string, hits: AsyncGenerator<SearchHit, SearchEnd>): AsyncGenerator<string> {

@@ -30,6 +30,9 @@ export async function propfind(space: DavSpace, req: Request, res: Response): Pr
   const collection = stats.isDirectory();
   if (!collection && !stats.isFile()) throw new HttpError(404, 'Not Found');
   if (!collection && name.directory) throw new HttpError(404, 'Not Found');
+  // The URL was checked in front of the app for `list`, enough for a folder that only leads to
+  // readable paths; a file's properties need read access, and members show only when openable.
+  if (!space.files.mayOpen(req, name.segments, collection)) throw new HttpError(403, 'Forbidden');
 
   const [locks, deadOf] = await Promise.all([space.locks.all(), space.props.snapshot()]);
   const now = Date.now();
@@ -41,7 +44,7 @@ export async function propfind(space: DavSpace, req: Request, res: Response): Pr
   };
   describe({ segments: name.segments, stats, collection });
   if (collection && depth === '1') {
-    for (const child of await children(space, name.segments, real)) describe(child);
+    for (const child of await children(space, name.segments, real)) if (space.files.mayOpen(req, child.segments, child.collection)) describe(child);
   }
   sendXml(res, 207, body.toString());
 }

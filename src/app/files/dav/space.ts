@@ -20,6 +20,8 @@ export interface FileSpace {
   locate(segments: readonly string[]): Promise<{ real: string; exists: boolean }>;
   /** Whether a directory entry's name may be shown (hidden files, temporary files, metadata). */
   visible(name: string): boolean;
+  /** Whether the requester may open this name (list a collection, read a file), by the access rules. */
+  mayOpen(req: Request, segments: readonly string[], collection: boolean): boolean;
   /** The ETag GET sends for a file with these stats. */
   entityTag(stats: Stats): string;
   /** The Content-Type GET sends for a file of this name. */
