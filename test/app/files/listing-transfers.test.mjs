@@ -8,19 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startCli } from '../../helpers.mjs';
+import { ARGS, CHROMIUM } from './chromium.mjs';
 import { run } from './archive/archive-helpers.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MiB = 1024 * 1024;
 
 test('listing page: a large upload resumes after a reload; the folder downloads as a zip', { timeout: 120_000 }, async (t) => {
