@@ -368,6 +368,15 @@ export const LISTING_SCRIPT = String.raw`
     progress();
     if (running === 0 && queue.length === 0 && !jobs.some(function (j) { return j.status === 'asking'; })) finish();
   }
+  /** The name exists (412 to If-None-Match: *): ask, then queue the job again or skip it. */
+  function askReplace(job) {
+    job.status = 'asking'; job.state.textContent = 'exists';
+    ask(job.path, jobs.length > 1).then(function (choice) {
+      if (job.status !== 'asking') return;
+      if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; queue.unshift(job); } else settle(job, 'skipped', 'skipped');
+      pump();
+    });
+  }
   function settle(job, status, text) {
     job.status = status; job.state.textContent = text; job.li.className = status;
     job.cancel.disabled = true; job.xhr = null;
@@ -390,15 +399,7 @@ export const LISTING_SCRIPT = String.raw`
     };
     xhr.onload = function () {
       running--;
-      if (xhr.status === 412 && !replace) {
-        job.status = 'asking'; job.state.textContent = 'exists';
-        ask(job.path, jobs.length > 1).then(function (choice) {
-          if (job.status !== 'asking') return;
-          if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; queue.unshift(job); } else settle(job, 'skipped', 'skipped');
-          pump();
-        });
-        return;
-      }
+      if (xhr.status === 412 && !replace) return askReplace(job);
       if (xhr.status >= 200 && xhr.status < 300) { job.bar.value = 1; settle(job, 'done', 'done'); }
       else fail(job, errorText(xhr.status, xhr.responseText));
       pump();
@@ -482,13 +483,7 @@ export const LISTING_SCRIPT = String.raw`
         }
         if (xhr.status === 412 && !replace) {
           running--;
-          job.status = 'asking'; job.state.textContent = 'exists';
-          ask(job.path, jobs.length > 1).then(function (choice) {
-            if (job.status !== 'asking') return;
-            if (choice === 'replace') { job.status = 'waiting'; job.replace = true; job.loaded = 0; queue.unshift(job); } else settle(job, 'skipped', 'skipped');
-            pump();
-          });
-          return;
+          return askReplace(job);
         }
         if (xhr.status !== 201) return done(errorText(xhr.status, xhr.responseText));
         url = xhr.getResponseHeader('Location');
