@@ -69,40 +69,60 @@ export async function serveFile(
     const body = decision.body;
     switch (body.kind) {
       case 'none':
-        return res.end();
+        res.end();
+        return;
       case 'text':
-        return res.end(body.text);
+        res.end(body.text);
+        return;
       case 'range':
-        if (head) return res.end();
+        if (head) {
+          res.end();
+          return;
+        }
         owned = null;
-        return await res.send(handle.createReadStream({ start: body.range.start, end: body.range.end, highWaterMark: READ_CHUNK }));
+        await res.send(handle.createReadStream({ start: body.range.start, end: body.range.end, highWaterMark: READ_CHUNK }));
+        return;
       case 'multipart':
-        if (head) return res.end();
+        if (head) {
+          res.end();
+          return;
+        }
         owned = null;
-        return await res.send(multipartBody(handle, body.layout));
+        await res.send(multipartBody(handle, body.layout));
+        return;
       case 'stored': {
-        if (sibling === null || head || body.copy.size === 0) return res.end();
+        if (sibling === null || head || body.copy.size === 0) {
+          res.end();
+          return;
+        }
         const stream = sibling.handle.createReadStream({ highWaterMark: READ_CHUNK });
         sibling = null;
-        return await res.send(stream);
+        await res.send(stream);
+        return;
       }
       case 'compressed': {
         if (head) {
           res.write(''); // same head as GET: chunked, no Content-Length
-          return res.end();
+          res.end();
+          return;
         }
         owned = null;
         const compressor = createCompressor(body.coding);
         pipeline(handle.createReadStream({ highWaterMark: READ_CHUNK }), compressor, () => {});
-        return await res.send(compressor);
+        await res.send(compressor);
+        return;
       }
       case 'whole':
         if (slot.cache.accepts(stats.size) && !head) {
           const cached = slot.cache.revalidate(slot.key, stats, slot.now) ?? (await readIntoCache(handle, stats, facts, slot));
-          return sendBytes(res, cached.body);
+          await sendBytes(res, cached.body);
+          return;
         }
         res.setHeader('Content-Length', stats.size);
-        if (head || stats.size === 0) return res.end();
+        if (head || stats.size === 0) {
+          res.end();
+          return;
+        }
         owned = null;
         await res.send(handle.createReadStream({ highWaterMark: READ_CHUNK }));
     }
@@ -149,7 +169,10 @@ const MEMORY_CHUNK = 64 * 1024;
  * clients fetching 1 MiB, the 99th percentile latency was 390 ms instead of 35 ms.
  */
 async function sendBytes(res: Response, body: Buffer): Promise<void> {
-  if (body.length <= MEMORY_CHUNK) return res.end(body);
+  if (body.length <= MEMORY_CHUNK) {
+    res.end(body);
+    return;
+  }
   res.setHeader('Content-Length', body.length);
   for (let at = 0; at < body.length && !res.closed; at += MEMORY_CHUNK) {
     if (!res.write(body.subarray(at, at + MEMORY_CHUNK))) await res.drain();

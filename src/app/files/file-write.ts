@@ -42,7 +42,10 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
   const exists = current !== null;
   if (current?.isDirectory()) throw new HttpError(409, 'A directory has that name');
   if (current !== null && !current.isFile()) throw new HttpError(403, 'Not a regular file');
-  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
+  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') {
+    preconditionFailed(res);
+    return;
+  }
   const dir = path.dirname(real);
   if (!exists) {
     // Only a new name can need its parent directories created (and rechecked afterwards).
@@ -92,7 +95,10 @@ export async function deleteFile(root: FileRoot, req: Request, res: Response, na
   // Remove the name that was asked for: a link inside the root goes, its target stays.
   const target = path.join(await parentReal(root, name), name.segments.at(-1) ?? '');
   const current = await stat(real);
-  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') return preconditionFailed(res);
+  if (evaluatePreconditions(req, validatorsOf(current)) !== 'proceed') {
+    preconditionFailed(res);
+    return;
+  }
   try {
     if ((await lstat(target)).isDirectory()) await rmdir(target);
     else await unlink(target);

@@ -26,7 +26,10 @@ export async function moveFile(root: { realRoot: string; hidden: boolean; maxPat
     const user = root.access.user(req);
     for (const segments of [name.segments, to.segments]) {
       const verdict = root.access.check(user, segments.join('/'), 'write-tree');
-      if (verdict !== 'allow') return root.access.refuse(res, verdict);
+      if (verdict !== 'allow') {
+        root.access.refuse(res, verdict);
+        return;
+      }
     }
   }
   assertCreatable(root.realRoot, to, root.maxPathDepth);

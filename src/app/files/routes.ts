@@ -1,30 +1,25 @@
-import { open, realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_SERVER_OPTIONS, HttpError, type BasicAuth, type Handler, type Request, type Response, type Router } from '../../index.js';
-import { answeringLocked, checkUpload, DAV_METHODS, DavSpace, setDavHeaders, type FileSpace } from './dav/index.js';
+import { answeringLocked, DAV_METHODS, DavSpace, type FileSpace } from './dav/index.js';
 import { FileCache } from './file-cache.js';
-import { OPEN_FLAGS, sendCached, serveFile } from './file-read.js';
-import { deleteFile, storeFile, type FileRoot } from './file-write.js';
-import { fsError } from './fs-errors.js';
-import { readListing } from './listing-read.js';
-import { acceptsHtml, sendListing, wantsJson } from './listing.js';
-import { qrText, sendQrCode } from './qr.js';
-import { searchTerm, sendSearch } from './search-send.js';
+import type { FileServer, FolderPages, ReadCheck } from './file-server.js';
+import type { FileRoot } from './file-write.js';
 import { contentTypeFor } from './media-type.js';
-import { mayOpen, pageAccess } from './may-open.js';
-import { requestName } from './mount.js';
+import { mayOpen } from './may-open.js';
 import { isShownName, METADATA_DIR, tempUploadName } from './names.js';
+import { redirect } from './routes-read.js';
+import { getOrAsk, options, removeOrTerminate, resumable, store, storeOrCreate } from './routes-write.js';
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
-import { folderSource, requestedArchive, sendArchive } from './archive/route.js';
 import { fileServerTusHost } from './tus/host.js';
-import { advertiseTus, isTusCreation, resumableUpload, uploadId, type TusHost } from './tus/routes.js';
+import { uploadId } from './tus/routes.js';
 
 /**
- * Access-rule hook: may the requester read the file or enter the folder at `path` (decoded,
- * "/"-separated, relative to the served directory)? Folder archives hold only what passes.
+ * The file server's route table, and the two ways it is mounted: the CLI's `/files/` (with
+ * WebDAV) and `serveFiles` for library users. The handlers live in routes-read.ts and
+ * routes-write.ts, their shared shape in file-server.ts.
  */
-export type ReadCheck = (req: Request, path: string, kind: 'file' | 'folder') => boolean;
 
 export interface FileServerOptions {
   /** Most path segments a PUT or POST may name, folders created on the way included (414 beyond). */
@@ -33,30 +28,6 @@ export interface FileServerOptions {
   maxUploadBytes: number;
   readable: ReadCheck;
   pages: FolderPages;
-}
-
-/** Pages served in place of what the file server would answer; both off by default. */
-export interface FolderPages {
-  /** A folder URL with an index.html inside serves that file instead of the listing. */
-  index: boolean;
-  /** A name that does not exist, asked for by a client that accepts HTML, gets the root's index.html (single-page apps). */
-  spa: boolean;
-}
-
-/** What every file-server handler works with: where the files are, the cache of small ones, the folder pages, the switches. */
-export interface FileServer {
-  root: FileRoot;
-  cache: FileCache;
-  pages: FolderPages;
-  /** A directory URL answers its listing; off, 404. */
-  listing: boolean;
-  /** The methods answered, for OPTIONS. */
-  allow: string;
-  /** Resumable uploads (tus) and where they are kept. */
-  uploads: TusHost;
-  readable: ReadCheck;
-  /** WebDAV's state, for the CLI's `/files/` (serveFiles mounts serve no WebDAV). */
-  dav: DavSpace | null;
 }
 
 export interface ServeFilesOptions {
@@ -241,118 +212,3 @@ function guardBody(req: Request): void {
 
 function ignore(): void {}
 
-/** GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's "/" form. */
-async function get({ root, cache, pages, listing, readable }: FileServer, req: Request, res: Response): Promise<void> {
-  const key = requestName(req);
-  const now = Date.now();
-  const hit = cache.fresh(key, now);
-  if (hit !== undefined) {
-    const sent = sendCached(req, res, hit);
-    if (sent === true) return;
-    if (sent !== false) return sent;
-  }
-  const generation = cache.generation;
-  const name = parseFileName(key, root.hidden);
-  const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);
-  if (!exists) {
-    if (pages.spa && acceptsHtml(req.header('accept')) && mayOpen(root, req)([INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, []))) return;
-    throw new HttpError(404, 'Not Found');
-  }
-  const info = await stat(real).catch((error: unknown) => {
-    throw fsError(error);
-  });
-  if (info.isDirectory()) {
-    if (!listing) throw new HttpError(404, 'Not Found');
-    if (!name.directory) return redirect(req, res, `${req.path}/`);
-    // The page's "Log in" link: a browser asks for credentials only after a 401.
-    if (root.access !== null && req.query.split('&').includes('login') && root.access.user(req) === null && root.access.rules.logins.size > 0) {
-      return root.access.refuse(res, 'login');
-    }
-    const qr = qrText(req.query);
-    if (qr !== null) return sendQrCode(res, qr);
-    const format = requestedArchive(req.query);
-    if (format !== null) {
-      const mayRead = (segments: readonly string[], kind: 'file' | 'folder'): boolean => readable(req, segments.join('/'), kind);
-      return sendArchive(req, res, format, folderSource(root, real, name.segments, mayRead));
-    }
-    const term = searchTerm(req.query);
-    // A folder URL needs only to lead to something readable: what it shows is what may be opened.
-    const opens = mayOpen(root, req);
-    if (term !== null) return sendSearch(req, res, real, name.segments, term, root.hidden, opens);
-    if (pages.index && !wantsJson(req.header('accept')) && opens([...name.segments, INDEX_PAGE], 'file') && (await servePage(root, cache, req, res, name.segments))) return;
-    const entries = await readListing(real, root.realRoot, root.hidden).catch((error: unknown) => {
-      throw fsError(error);
-    });
-    const shown = entries.filter((entry) => opens([...name.segments, entry.name], entry.type));
-    return sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments));
-  }
-  const base = name.segments.at(-1);
-  if (!info.isFile() || name.directory || base === undefined) throw new HttpError(404, 'Not Found');
-  const handle = await open(real, OPEN_FLAGS).catch((error: unknown) => {
-    throw fsError(error);
-  });
-  await serveFile(req, res, base, real, handle, { cache, key, generation, now });
-}
-
-/**
- * Serves the index.html of the folder `segments` (--index, --spa); false when it has none,
- * so the caller answers as it would have without the option.
- */
-async function servePage(root: FileRoot, cache: FileCache, req: Request, res: Response, segments: string[]): Promise<boolean> {
-  const { real, exists } = await locate(root.realRoot, [...segments, INDEX_PAGE], root.hidden).catch(() => ({ real: '', exists: false }));
-  if (!exists || !(await stat(real).then((info) => info.isFile(), () => false))) return false;
-  const handle = await open(real, OPEN_FLAGS).catch(() => null);
-  if (handle === null) return false;
-  const key = [...segments, INDEX_PAGE].join('/');
-  await serveFile(req, res, INDEX_PAGE, real, handle, { cache, key, generation: cache.generation, now: Date.now() });
-  return true;
-}
-
-const INDEX_PAGE = 'index.html';
-
-/** PUT and POST: stored unless a WebDAV lock is in the way (see checkUpload). */
-async function store({ root, dav }: FileServer, req: Request, res: Response): Promise<void> {
-  const name = parseFileName(requestName(req), root.hidden);
-  if (dav !== null) await checkUpload(dav, req, name.segments, async () => (await locate(root.realRoot, name.segments, root.hidden)).exists);
-  await storeFile(root, req, res, name);
-}
-
-function remove({ root }: FileServer, req: Request, res: Response): Promise<void> {
-  return deleteFile(root, req, res, parseFileName(requestName(req), root.hidden));
-}
-
-/** Resumable uploads (tus): created on a folder URL, then used at `folder/?upload=ID`. */
-function resumable({ root, uploads }: FileServer, req: Request, res: Response): Promise<void> {
-  return resumableUpload(uploads, root.hidden, req, res);
-}
-
-/** GET and HEAD; HEAD on an upload URL asks where a resumable upload stands. */
-function getOrAsk(server: FileServer, req: Request, res: Response): Promise<void> {
-  return req.method === 'HEAD' && uploadId(req) !== null ? resumable(server, req, res) : get(server, req, res);
-}
-
-/** POST with Tus-Resumable creates a resumable upload; without, it stores the body as it always has. */
-function storeOrCreate(server: FileServer, req: Request, res: Response): Promise<void> {
-  return isTusCreation(req) ? resumable(server, req, res) : store(server, req, res);
-}
-
-/** DELETE on an upload URL abandons the upload; elsewhere it removes a file or folder. */
-function removeOrTerminate(server: FileServer, req: Request, res: Response): Promise<void> {
-  return uploadId(req) !== null ? resumable(server, req, res) : remove(server, req, res);
-}
-
-function options(server: FileServer, _req: Request, res: Response): void {
-  res.status = 204;
-  res.setHeader('Allow', server.allow);
-  advertiseTus(res, server.uploads.maxLength);
-  if (server.dav !== null) setDavHeaders(res);
-  res.end();
-}
-
-/** 301 to `location` (the request's own path, so still percent-encoded), keeping the query. */
-function redirect(req: Request, res: Response, location: string): void {
-  res.status = 301;
-  res.setHeader('Location', req.query === '' ? location : `${location}?${req.query}`);
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.end('Moved Permanently\n');
-}
