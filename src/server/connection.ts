@@ -11,11 +11,11 @@ import type { ServerOptions } from './config.js';
 import { NO_PARSER, borrowParser, returnParser, type ConnectionContext } from './context.js';
 import { Deadline, DeadlineTimer, expire, type Expirable } from './deadlines.js';
 import { ExchangeState, Lifetime, Next, PauseReason, Reading, Writing } from './exchange-state.js';
-import { answerFor, asError, dispatch, type HandlerFailure } from './dispatch.js';
+import { answerFailure, dispatch, type HandlerFailure } from './dispatch.js';
 import { httpDate } from './http-date.js';
 import { Output } from './output.js';
-import { listen, notifyOutputDrained, unlisten, type SocketListener } from './socket-events.js';
-import { releaseFlow } from './socket-internals.js';
+import { detach } from './hand-over.js';
+import { listen, notifyOutputDrained, type SocketListener } from './socket-events.js';
 import { Request, type BodyController } from './request.js';
 import { Response, type ResponseSink } from './response.js';
 
@@ -48,8 +48,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     private readonly context: ConnectionContext<Connection>,
   ) {
     this.options = context.options;
-    this.output = new Output(socket);
     this.timer = new DeadlineTimer(context.clock, context.options);
+    this.output = new Output(socket, this.timer);
     socket.setNoDelay(true);
     listen(socket, this);
   }
@@ -78,14 +78,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   write(data: Buffer | string): boolean {
-    if (this.gone) return false;
-    const taken = this.output.write(data);
-    // The client is not keeping up: from now on it must take some bytes every sendTimeoutMs.
-    if (!taken && this.timer.kind === Deadline.None) {
-      this.output.checkpoint();
-      this.timer.set(Deadline.Send);
-    }
-    return taken;
+    return !this.gone && this.output.write(data);
   }
   cork(): void {
     this.output.cork();
@@ -127,13 +120,10 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     }
   }
 
-  /** @internal */
   onDrain(): void {
-    if (this.timer.kind === Deadline.Send) this.timer.set(Deadline.None);
-    this.output.drained();
+    this.output.drained(true);
   }
 
-  /** @internal */
   onData(data: Buffer): void {
     if (this.state.lifetime !== Lifetime.Open) return;
     if (this.timer.kind === Deadline.Idle) this.timer.set(Deadline.Headers);
@@ -144,7 +134,6 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.output.flushBatch(this.gone);
   }
 
-  /** @internal */
   onOutputDrained(): void {
     if (this.state.resume(PauseReason.OutputBacklog)) this.socket.resume();
     this.output.startBatch();
@@ -221,31 +210,18 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     dispatch(this.context.handler, req, res, this);
   }
 
-  /**
-   * Steps aside for an upgrade listener: responses to earlier requests go out, every listener
-   * and the deadline of ours go, and the socket with the bytes read past the head goes to the
-   * server (see UpgradedSockets), as node:http does.
-   */
+  /** Steps aside for an upgrade listener (see hand-over.ts). */
   private handOver(head: RequestHead): void {
-    this.output.flushBatch(false);
-    unlisten(this.socket);
+    detach(this.socket, this.output, this.timer);
     const rest = this.parser.takeBuffered();
     // This parser is spent (takeBuffered): it is dropped, not returned to the spares.
     this.parser = NO_PARSER;
-    this.timer.set(Deadline.None);
-    releaseFlow(this.socket);
     this.context.closed(this);
     this.context.upgrade(this.socket, head, rest);
   }
 
-  /** @internal */
   handlerFailed(res: Response, error: unknown): void {
-    const answer = answerFor(error);
-    if (answer.status === 500) this.options.onError(error);
-    if (res !== this.res || this.gone) return;
-    if (res.headersSent) this.abort(asError(error));
-    // The framing is intact, so the connection can stay open; only the response changes.
-    else res.replaceWithError(answer.status, answer.message);
+    answerFailure(res, error, res === this.res && !this.gone, this.options.onError, this);
   }
 
   private deliverBody(chunk: Buffer): void {
@@ -302,7 +278,6 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.after(this.state.abandonExchange());
   }
 
-  /** @internal */
   onPeerEnd(): void {
     this.state.peerEnded = true;
     // The client stopped sending while its answer is still being made: as node:http does,
@@ -327,7 +302,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     }
   }
 
-  /** @internal Stops writing after what is queued, and reads briefly so the peer gets it all. */
+  /** Stops writing after what is queued, and reads briefly so the peer gets it all. */
   endConnection(): void {
     if (this.gone || !this.state.end()) return;
     this.output.flushBatch(false);
@@ -349,11 +324,10 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     if (this.state.resumeDue()) this.socket.resume();
   }
 
-  /** @internal */
   onClose(): void {
     this.state.closed();
     this.req?.abortBody(new ProtocolError(400, 'Connection closed'));
-    this.output.drained();
+    this.output.drained(false);
     this.context.closed(this);
   }
 
@@ -361,21 +335,15 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     expire(this.timer, this, this.output, this.state.pausedFor(PauseReason.OutputBacklog));
   }
 
-  /** @internal The client kept us waiting for a head: 408 if part of one arrived, then close. */
-  headTimedOut(): void {
-    if (this.parser.buffered > 0) this.write(serializeErrorResponse(408, 'Request timeout', httpDate()));
-    this.endConnection();
+  /** True when part of a head has arrived. */
+  get headStarted(): boolean {
+    return this.parser.buffered > 0;
   }
 
-  /** @internal The client stopped sending its body. */
+  /** The client stopped sending its body. */
   bodyTimedOut(): void {
     this.req?.abortBody(new ProtocolError(408, 'Request body timed out'));
     this.answerAndClose(408, 'Request body timeout');
-  }
-
-  /** @internal The client took nothing of the response for sendTimeoutMs: give up on it. */
-  sendTimedOut(): void {
-    this.abort(new ProtocolError(408, 'Response not read by the client'));
   }
 
   /**

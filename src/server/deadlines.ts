@@ -1,6 +1,7 @@
+import { ProtocolError, serializeErrorResponse } from '../protocol/index.js';
 import type { CoarseClock } from './clock.js';
 import type { ServerOptions } from './config.js';
-import type { Output } from './output.js';
+import { httpDate } from './http-date.js';
 
 /**
  * Why a connection's deadline exists; decides what happens when it passes. A connection has
@@ -63,15 +64,23 @@ export function durationOf(kind: Deadline, options: ServerOptions): number {
 
 /** What expiry does to a connection. */
 export interface Expirable {
-  headTimedOut(): void;
+  /** True when part of a head has arrived. */
+  readonly headStarted: boolean;
+  write(data: Buffer | string): boolean;
   bodyTimedOut(): void;
   endConnection(): void;
-  sendTimedOut(): void;
+  abort(reason: Error): void;
   destroy(): void;
 }
 
+/** What expiry asks of a connection's output (see output.ts). */
+export interface OutputProgress {
+  progressed(): boolean;
+  unsent(): boolean;
+}
+
 /** Acts on a passed deadline (see the list above). */
-export function expire(timer: DeadlineTimer, connection: Expirable, output: Output, backlogged: boolean): void {
+export function expire(timer: DeadlineTimer, connection: Expirable, output: OutputProgress, backlogged: boolean): void {
   const kind = timer.kind;
   const waitsOnOutput =
     kind === Deadline.Idle || kind === Deadline.Linger || kind === Deadline.Send || (kind === Deadline.Headers && backlogged);
@@ -80,10 +89,12 @@ export function expire(timer: DeadlineTimer, connection: Expirable, output: Outp
     return;
   }
   if (kind === Deadline.Send) {
-    if (output.unsent()) connection.sendTimedOut();
+    if (output.unsent()) connection.abort(new ProtocolError(408, 'Response not read by the client'));
     else timer.set(Deadline.None);
-  } else if (kind === Deadline.Headers) connection.headTimedOut();
-  else if (kind === Deadline.Body) connection.bodyTimedOut();
+  } else if (kind === Deadline.Headers) {
+    if (connection.headStarted) connection.write(serializeErrorResponse(408, 'Request timeout', httpDate()));
+    connection.endConnection();
+  } else if (kind === Deadline.Body) connection.bodyTimedOut();
   else if (kind === Deadline.Idle) connection.endConnection();
   else if (kind === Deadline.Linger) connection.destroy();
 }

@@ -17,14 +17,34 @@ export interface ErrorAnswer {
 
 const INTERNAL: ErrorAnswer = { status: 500, message: 'Internal Server Error' };
 
-export function answerFor(error: unknown): ErrorAnswer {
+function answerFor(error: unknown): ErrorAnswer {
   if (!(error instanceof HttpError) || error.status === 500) return INTERNAL;
   return { status: error.status, message: error.message };
 }
 
 /** The error to tear a connection down with when a response already under way fails. */
-export function asError(error: unknown): Error {
+function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Answers a handler's failure: reported to `onError` when it is a bug; when `current` (the
+ * response is still the exchange's and the connection is open), the response becomes the
+ * error's, or, with its head already out, the connection is torn down.
+ */
+export function answerFailure(
+  res: Response,
+  error: unknown,
+  current: boolean,
+  onError: (error: unknown) => void,
+  connection: { abort(reason: Error): void },
+): void {
+  const answer = answerFor(error);
+  if (answer.status === 500) onError(error);
+  if (!current) return;
+  if (res.headersSent) connection.abort(asError(error));
+  // The framing is intact, so the connection can stay open; only the response changes.
+  else res.replaceWithError(answer.status, answer.message);
 }
 
 export interface HandlerFailure {
