@@ -48,8 +48,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     private readonly context: ConnectionContext<Connection>,
   ) {
     this.options = context.options;
+    this.output = new Output(socket);
     this.timer = new DeadlineTimer(context.clock, context.options);
-    this.output = new Output(socket, this.timer);
     socket.setNoDelay(true);
     listen(socket, this);
   }
@@ -78,7 +78,14 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   write(data: Buffer | string): boolean {
-    return !this.gone && this.output.write(data);
+    if (this.gone) return false;
+    const taken = this.output.write(data);
+    // The client is not keeping up: from now on it must take some bytes every sendTimeoutMs.
+    if (!taken && this.timer.kind === Deadline.None) {
+      this.output.checkpoint();
+      this.timer.set(Deadline.Send);
+    }
+    return taken;
   }
   cork(): void {
     this.output.cork();
@@ -121,7 +128,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   onDrain(): void {
-    this.output.drained(true);
+    if (this.timer.kind === Deadline.Send) this.timer.set(Deadline.None);
+    this.output.drained();
   }
 
   onData(data: Buffer): void {
@@ -327,7 +335,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   onClose(): void {
     this.state.closed();
     this.req?.abortBody(new ProtocolError(400, 'Connection closed'));
-    this.output.drained(false);
+    this.output.drained();
     this.context.closed(this);
   }
 

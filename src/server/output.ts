@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { Deadline, type DeadlineTimer } from './deadlines.js';
 import { notifyDrain } from './socket-events.js';
 import { unsentBytes, writeLatin1 } from './socket-internals.js';
 
@@ -11,9 +10,6 @@ import { unsentBytes, writeLatin1 } from './socket-internals.js';
  * queued. Adjacent text is joined, so the usual small response (head + body as latin-1) of
  * every pipelined request leaves as a single string in one native write, instead of one
  * write per response (the `pipelined` bench scenario is the one that exercises it).
- *
- * A refused write starts the Send deadline (see deadlines.ts) when no other runs: from then
- * on the client must take some bytes every sendTimeoutMs; the socket's 'drain' ends it.
  */
 export class Output {
   /** True while the responses to one read are being produced: they leave in one write. */
@@ -28,10 +24,7 @@ export class Output {
   /** Unsent output at the last progress check, to tell a slow reader from a stalled one. */
   private unsentAtCheck = 0;
 
-  constructor(
-    private readonly socket: Socket,
-    private readonly timer: DeadlineTimer,
-  ) {}
+  constructor(private readonly socket: Socket) {}
 
   startBatch(): void {
     this.batching = true;
@@ -45,15 +38,6 @@ export class Output {
 
   /** Queues or writes bytes (strings are latin-1); false when the socket asks to wait for 'drain'. */
   write(data: Buffer | string): boolean {
-    const taken = this.take(data);
-    if (!taken && this.timer.kind === Deadline.None) {
-      this.checkpoint();
-      this.timer.set(Deadline.Send);
-    }
-    return taken;
-  }
-
-  private take(data: Buffer | string): boolean {
     if (this.batching) {
       this.queued += data.length;
       if (typeof data === 'string') {
@@ -98,12 +82,8 @@ export class Output {
     return new Promise((resolve) => waiters.push(resolve));
   }
 
-  /**
-   * After the socket's 'drain' (`socketDrained`, which ends a Send deadline) or its close:
-   * resolves everyone waiting for 'drain', so nobody waits forever.
-   */
-  drained(socketDrained: boolean): void {
-    if (socketDrained && this.timer.kind === Deadline.Send) this.timer.set(Deadline.None);
+  /** Resolves everyone waiting for 'drain' (also called on close, so nobody waits forever). */
+  drained(): void {
     const waiters = this.drainWaiters;
     if (waiters === null) return;
     this.drainWaiters = null;
