@@ -9,7 +9,7 @@ import {
 } from '../protocol/index.js';
 import type { ServerOptions } from './config.js';
 import { NO_PARSER, borrowParser, returnParser, type ConnectionContext } from './context.js';
-import { Deadline, DeadlineTimer, expire, type Expirable } from './deadlines.js';
+import { Deadline, deadlineAt, expire, type Expirable } from './deadlines.js';
 import { ExchangeState, Lifetime, Next, PauseReason, Reading, Writing } from './exchange-state.js';
 import { answerFailure, dispatch, type HandlerFailure } from './dispatch.js';
 import { httpDate } from './http-date.js';
@@ -25,8 +25,9 @@ import { Response, type ResponseSink } from './response.js';
  * the writes, and `deadline` (see deadlines.ts) is checked by the server's sweeper.
  */
 export class Connection implements ResponseSink, BodyController, SocketListener, HandlerFailure, Expirable {
-  /** The one deadline; the server's sweeper calls `expire` once `timer.at` has passed. */
-  readonly timer: DeadlineTimer;
+  /** The one deadline (see deadlines.ts); the server's sweeper calls `expire` once `deadlineAt` has passed. */
+  deadline = Deadline.Headers;
+  deadlineAt: number;
   private readonly state = new ExchangeState();
   /** NO_PARSER while idle (see context.ts). */
   private parser = NO_PARSER;
@@ -49,7 +50,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   ) {
     this.options = context.options;
     this.output = new Output(socket);
-    this.timer = new DeadlineTimer(context.clock, context.options);
+    this.deadlineAt = deadlineAt(Deadline.Headers, context.clock, context.options);
     socket.setNoDelay(true);
     listen(socket, this);
   }
@@ -81,9 +82,9 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     if (this.gone) return false;
     const taken = this.output.write(data);
     // The client is not keeping up: from now on it must take some bytes every sendTimeoutMs.
-    if (!taken && this.timer.kind === Deadline.None) {
+    if (!taken && this.deadline === Deadline.None) {
       this.output.checkpoint();
-      this.timer.set(Deadline.Send);
+      this.setDeadline(Deadline.Send);
     }
     return taken;
   }
@@ -117,24 +118,24 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   wantBody(): void {
     if (this.state.wantBody()) {
       if (this.res !== null && !this.res.headersSent) this.write(CONTINUE_RESPONSE);
-      this.timer.set(Deadline.Body);
+      this.setDeadline(Deadline.Body);
     }
     if (this.state.resume(PauseReason.BodyConsumer)) {
       // The client is expected to send again: its body deadline runs from now.
-      if (this.state.bodyPending) this.timer.set(Deadline.Body);
+      if (this.state.bodyPending) this.setDeadline(Deadline.Body);
       this.socket.resume();
       if (!this.pumping) this.pump();
     }
   }
 
   onDrain(): void {
-    if (this.timer.kind === Deadline.Send) this.timer.set(Deadline.None);
+    if (this.deadline === Deadline.Send) this.setDeadline(Deadline.None);
     this.output.drained();
   }
 
   onData(data: Buffer): void {
     if (this.state.lifetime !== Lifetime.Open) return;
-    if (this.timer.kind === Deadline.Idle) this.timer.set(Deadline.Headers);
+    if (this.deadline === Deadline.Idle) this.setDeadline(Deadline.Headers);
     if (this.parser === NO_PARSER) this.parser = borrowParser(this.context);
     this.parser.feed(data);
     this.output.startBatch();
@@ -206,7 +207,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     const expectContinue = refusal === null && head.expectContinue && head.versionMinor === 1;
     this.state.startExchange(head.hasBody, expectContinue, head.keepAlive);
     // The client waits for 100 Continue before sending the body: it is not late until then.
-    this.timer.set(head.hasBody && !expectContinue ? Deadline.Body : Deadline.None);
+    this.setDeadline(head.hasBody && !expectContinue ? Deadline.Body : Deadline.None);
     if (refusal !== null) {
       this.failRequest(refusal);
       return;
@@ -220,7 +221,9 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
 
   /** Steps aside for an upgrade listener (see hand-over.ts). */
   private handOver(head: RequestHead): void {
-    detach(this.socket, this.output, this.timer);
+    detach(this.socket, this.output, (kind) => {
+      this.setDeadline(kind);
+    });
     const rest = this.parser.takeBuffered();
     // This parser is spent (takeBuffered): it is dropped, not returned to the spares.
     this.parser = NO_PARSER;
@@ -233,7 +236,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   private deliverBody(chunk: Buffer): void {
-    this.timer.set(Deadline.Body);
+    this.setDeadline(Deadline.Body);
     this.state.bodyArrived();
     if (this.state.reading === Reading.Discarding) {
       this.discarded += chunk.length;
@@ -243,12 +246,12 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     if (this.req !== null && !this.req.pushBody(chunk)) {
       this.pause(PauseReason.BodyConsumer);
       // No timeout while our own consumer is slow; the client is not at fault.
-      this.timer.set(Deadline.None);
+      this.setDeadline(Deadline.None);
     }
   }
 
   private endBody(): void {
-    this.timer.set(Deadline.None);
+    this.setDeadline(Deadline.None);
     this.req?.endBody();
     this.after(this.state.endBody());
   }
@@ -265,9 +268,9 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     }
     this.resumeIfFree();
     if (this.parser.buffered === 0) this.parser = returnParser(this.context, this.parser);
-    if (this.parser.buffered > 0) this.timer.set(Deadline.Headers);
+    if (this.parser.buffered > 0) this.setDeadline(Deadline.Headers);
     else if (this.state.peerEnded) this.endConnection();
-    else this.timer.set(Deadline.Idle);
+    else this.setDeadline(Deadline.Idle);
   }
 
   /** Answers a request that cannot be handled, then closes: the framing is no longer trusted. */
@@ -314,7 +317,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   endConnection(): void {
     if (this.gone || !this.state.end()) return;
     this.output.flushBatch(false);
-    this.timer.set(Deadline.Linger);
+    this.setDeadline(Deadline.Linger);
     this.socket.end();
     this.socket.resume();
     if (this.state.peerEnded) this.socket.destroy();
@@ -339,8 +342,14 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.context.closed(this);
   }
 
+  /** @internal */
+  setDeadline(kind: Deadline): void {
+    this.deadline = kind;
+    this.deadlineAt = deadlineAt(kind, this.context.clock, this.options);
+  }
+
   expire(): void {
-    expire(this.timer, this, this.output, this.state.pausedFor(PauseReason.OutputBacklog));
+    expire(this, this.output, this.state.pausedFor(PauseReason.OutputBacklog));
   }
 
   /** True when part of a head has arrived. */

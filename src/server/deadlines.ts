@@ -5,9 +5,11 @@ import { httpDate } from './http-date.js';
 
 /**
  * Why a connection's deadline exists; decides what happens when it passes. A connection has
- * one deadline at a time (a number the server's sweeper compares with its coarse clock, so
- * the request path sets no timer and reads no clock of its own). Each kind replaces the one
- * before it:
+ * one deadline at a time: its kind and `deadlineAt`, a number the server's sweeper compares
+ * with its coarse clock, so the request path sets no timer and reads no clock of its own.
+ * Both are fields of the connection itself, not an object of their own: with thousands of
+ * idle keep-alive connections, every object per connection counts. Each kind replaces the
+ * one before it:
  *
  * - Headers (`headersTimeoutMs`): from a connection's start, or from the first byte after an
  *   idle period, until a head is parsed. Expiry: 408 if some of a head arrived, then close.
@@ -62,8 +64,15 @@ export function durationOf(kind: Deadline, options: ServerOptions): number {
   }
 }
 
-/** What expiry does to a connection. */
+/** When a deadline of `kind` set now passes; meaningless for None, which never passes. */
+export function deadlineAt(kind: Deadline, clock: CoarseClock, options: ServerOptions): number {
+  return kind === Deadline.None ? 0 : clock.deadlineAfter(durationOf(kind, options));
+}
+
+/** What expiry does to a connection; `setDeadline` replaces its deadline (see `deadlineAt`). */
 export interface Expirable {
+  readonly deadline: Deadline;
+  setDeadline(kind: Deadline): void;
   /** True when part of a head has arrived. */
   readonly headStarted: boolean;
   write(data: Buffer | string): boolean;
@@ -80,39 +89,21 @@ export interface OutputProgress {
 }
 
 /** Acts on a passed deadline (see the list above). */
-export function expire(timer: DeadlineTimer, connection: Expirable, output: OutputProgress, backlogged: boolean): void {
-  const kind = timer.kind;
+export function expire(connection: Expirable, output: OutputProgress, backlogged: boolean): void {
+  const kind = connection.deadline;
   const waitsOnOutput =
     kind === Deadline.Idle || kind === Deadline.Linger || kind === Deadline.Send || (kind === Deadline.Headers && backlogged);
   if (waitsOnOutput && output.progressed()) {
-    timer.set(kind);
+    connection.setDeadline(kind);
     return;
   }
   if (kind === Deadline.Send) {
     if (output.unsent()) connection.abort(new ProtocolError(408, 'Response not read by the client'));
-    else timer.set(Deadline.None);
+    else connection.setDeadline(Deadline.None);
   } else if (kind === Deadline.Headers) {
     if (connection.headStarted) connection.write(serializeErrorResponse(408, 'Request timeout', httpDate()));
     connection.endConnection();
   } else if (kind === Deadline.Body) connection.bodyTimedOut();
   else if (kind === Deadline.Idle) connection.endConnection();
   else if (kind === Deadline.Linger) connection.destroy();
-}
-
-/** A connection's one deadline: its kind and when it passes. */
-export class DeadlineTimer {
-  kind = Deadline.Headers;
-  at: number;
-
-  constructor(
-    private readonly clock: CoarseClock,
-    private readonly options: ServerOptions,
-  ) {
-    this.at = clock.deadlineAfter(options.headersTimeoutMs);
-  }
-
-  set(kind: Deadline): void {
-    this.kind = kind;
-    this.at = kind === Deadline.None ? Infinity : this.clock.deadlineAfter(durationOf(kind, this.options));
-  }
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Deadline, type DeadlineTimer } from './deadlines.js';
+import { Deadline } from './deadlines.js';
 import type { Output } from './output.js';
 import { unlisten } from './socket-events.js';
 import { releaseFlow } from './socket-internals.js';
@@ -10,9 +10,9 @@ import { releaseFlow } from './socket-internals.js';
  * would be, for the server to hand over with the bytes read past the head (see
  * UpgradedSockets), as node:http does.
  */
-export function detach(socket: Socket, output: Output, timer: DeadlineTimer): void {
+export function detach(socket: Socket, output: Output, setDeadline: (kind: Deadline) => void): void {
   output.flushBatch(false);
   unlisten(socket);
-  timer.set(Deadline.None);
+  setDeadline(Deadline.None);
   releaseFlow(socket);
 }

@@ -4,6 +4,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { CoarseClock } from './clock.js';
 import { Connection } from './connection.js';
+import { Deadline } from './deadlines.js';
 import type { ConnectionContext } from './context.js';
 import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
@@ -170,7 +171,9 @@ export class HttpServer extends EventEmitter<ServerEvents> {
   private sweep(): void {
     const now = this.clock.tick();
     this.upgraded.prune();
-    for (const connection of this.connections) if (connection.timer.at <= now) connection.expire();
+    for (const connection of this.connections) {
+      if (connection.deadline !== Deadline.None && connection.deadlineAt <= now) connection.expire();
+    }
   }
 
   /**

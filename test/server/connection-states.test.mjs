@@ -222,9 +222,9 @@ test('shutdown keeps an idle connection until its idle deadline: a request alrea
   // Nothing comes: it closes when its idle deadline passes, as it would have anyway.
   const quiet = connect((req, res) => res.end());
   quiet.socket.send(GET('/'));
-  const idleUntil = quiet.connection.timer.at;
+  const idleUntil = quiet.connection.deadlineAt;
   quiet.connection.shutDown();
-  assert.equal(quiet.connection.timer.at, idleUntil, 'the idle deadline is neither cut short nor restarted');
+  assert.equal(quiet.connection.deadlineAt, idleUntil, 'the idle deadline is neither cut short nor restarted');
   assert.equal(quiet.socket.ended, false);
   quiet.connection.expire();
   assert.equal(quiet.socket.ended, true);

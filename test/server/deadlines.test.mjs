@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { CoarseClock } from '../../dist/server/clock.js';
 import { DEFAULT_SERVER_OPTIONS } from '../../dist/server/config.js';
-import { DeadlineTimer, durationOf, expire } from '../../dist/server/deadlines.js';
+import { deadlineAt, durationOf, expire } from '../../dist/server/deadlines.js';
 import { constEnums } from './const-enums.mjs';
 
 const { Deadline } = constEnums(new URL('../../src/server/deadlines.ts', import.meta.url));
@@ -22,26 +22,38 @@ function output(...unsentAtChecks) {
   };
 }
 
-function connection() {
+/** A stand-in connection with a deadline of `kind`, recording what expiry calls on it. */
+function connection(kind, options = {}) {
+  const clock = new CoarseClock(10);
   const calls = [];
   const record = (name) => () => calls.push(name);
-  return {
+  const c = {
     calls,
     // Part of a head has arrived: a head's expiry answers 408 (a write) before closing.
     headStarted: true,
     write: (data) => calls.push(String(data).startsWith('HTTP/1.1 408 ') ? 'write 408' : 'write'),
+    deadline: kind,
+    deadlineAt: 0,
+    setDeadline(next) {
+      c.deadline = next;
+      c.deadlineAt = deadlineAt(next, clock, { ...DEFAULT_SERVER_OPTIONS, ...options });
+    },
     bodyTimedOut: record('bodyTimedOut'),
     endConnection: record('endConnection'),
     abort: (reason) => calls.push(`abort ${reason.status}`),
     destroy: record('destroy'),
   };
+  c.setDeadline(kind);
+  return c;
 }
 
-function timer(kind, options = {}) {
-  const t = new DeadlineTimer(new CoarseClock(10), { ...DEFAULT_SERVER_OPTIONS, ...options });
-  t.set(kind);
-  return t;
-}
+test('a deadline is a small integer: milliseconds since the clock started, not since 1970', () => {
+  const c = connection(Deadline.Idle, { keepAliveTimeoutMs: 5000 });
+  // 5000 ms plus one sweep interval (10 ms) on a clock that has not ticked yet.
+  assert.equal(c.deadlineAt, 5010);
+  const clock = new CoarseClock(10);
+  assert.ok(clock.tick() < 1000, 'a new clock reads (nearly) 0');
+});
 
 test('the send deadline lasts sendTimeoutMs', () => {
   assert.equal(durationOf(Deadline.Send, { ...DEFAULT_SERVER_OPTIONS, sendTimeoutMs: 1234 }), 1234);
@@ -49,44 +61,38 @@ test('the send deadline lasts sendTimeoutMs', () => {
 });
 
 test('send: a client that took bytes since the last check gets another period', () => {
-  const t = timer(Deadline.Send);
-  const c = connection();
+  const c = connection(Deadline.Send);
   const o = output(5000);
-  expire(t, c, o, false);
-  assert.equal(t.kind, Deadline.Send);
+  expire(c, o, false);
+  assert.equal(c.deadline, Deadline.Send);
   assert.deepEqual(c.calls, []);
 });
 
 test('send: a client that took nothing for a whole period is cut off', () => {
-  const t = timer(Deadline.Send);
-  const c = connection();
+  const c = connection(Deadline.Send);
   const o = output(5000, 5000);
-  expire(t, c, o, false);
-  expire(t, c, o, false);
+  expire(c, o, false);
+  expire(c, o, false);
   assert.deepEqual(c.calls, ['abort 408']);
 });
 
 test('send: output that was all taken meanwhile ends the deadline, no harm done', () => {
-  const t = timer(Deadline.Send);
-  const c = connection();
-  expire(t, c, output(0), false);
-  assert.equal(t.kind, Deadline.None);
-  assert.equal(t.at, Infinity);
+  const c = connection(Deadline.Send);
+  expire(c, output(0), false);
+  assert.equal(c.deadline, Deadline.None);
   assert.deepEqual(c.calls, []);
 });
 
 test('idle (also how long an idle connection stays during shutdown): close when output is not moving', () => {
-  const t = timer(Deadline.Idle);
-  const c = connection();
-  expire(t, c, output(0), false);
+  const c = connection(Deadline.Idle);
+  expire(c, output(0), false);
   assert.deepEqual(c.calls, ['endConnection']);
 });
 
 test('headers: postponed only while a backlogged response keeps moving', () => {
-  const c = connection();
-  const t = timer(Deadline.Headers);
-  expire(t, c, output(100), true);
+  const c = connection(Deadline.Headers);
+  expire(c, output(100), true);
   assert.deepEqual(c.calls, []);
-  expire(t, c, output(100), false);
+  expire(c, output(100), false);
   assert.deepEqual(c.calls, ['write 408', 'endConnection']);
 });
