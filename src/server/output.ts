@@ -16,7 +16,8 @@ export class Output {
   private batching = false;
   /** Latin-1 text queued during a batch, after `parts`; adjacent text is joined. */
   private text = '';
-  private parts: (Buffer | string)[] = [];
+  /** Created by the first Buffer of a batch: most batches are text only, and idle connections hold none. */
+  private parts: (Buffer | string)[] | null = null;
   /** Bytes queued in the current batch. */
   private queued = 0;
   /** Callers of `waitForDrain`, resolved on the socket's next 'drain' (or its close). */
@@ -43,9 +44,10 @@ export class Output {
       if (typeof data === 'string') {
         this.text += data;
       } else {
-        if (this.text !== '') this.parts.push(this.text);
+        const parts = (this.parts ??= []);
+        if (this.text !== '') parts.push(this.text);
         this.text = '';
-        this.parts.push(data);
+        parts.push(data);
       }
       // A handler that writes in a loop until told to wait must be told during a batch too,
       // or it never yields and the batch grows without bound; its wait ends once the batch
@@ -113,9 +115,9 @@ export class Output {
     const parts = this.parts;
     this.text = '';
     this.queued = 0;
-    if (parts.length > 0) this.parts = [];
+    this.parts = null;
     if (closed) return;
-    if (parts.length === 0) {
+    if (parts === null) {
       if (text !== '') writeLatin1(this.socket, text);
       return;
     }
