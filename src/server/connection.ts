@@ -221,9 +221,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
 
   /** Steps aside for an upgrade listener (see hand-over.ts). */
   private handOver(head: RequestHead): void {
-    detach(this.socket, this.output, (kind) => {
-      this.setDeadline(kind);
-    });
+    this.setDeadline(Deadline.None);
+    detach(this.socket, this.output);
     const rest = this.parser.takeBuffered();
     // This parser is spent (takeBuffered): it is dropped, not returned to the spares.
     this.parser = NO_PARSER;
