@@ -3,21 +3,18 @@ import { ProtocolError } from './errors.js';
 import { latin1, reuseOrSlice } from './latin1.js';
 
 /**
- * Parses field lines `name ":" OWS value OWS CRLF` (RFC 9112 §5) in [start, sectionEnd) into
- * `fields` as name, value, name, value…, names lower-cased. The section scanner has already
- * checked that every line ends in CRLF. `previousValues` holds the last request's values by
- * position; an equal value is reused instead of allocated, and the new ones are stored there.
+ * Parses field lines `name ":" OWS value OWS CRLF` (RFC 9112 §5) from `start` up to the empty
+ * line that ends the section, into `fields` as name, value, name, value…, names lower-cased,
+ * and returns the offset just past that empty line. The caller knows the section is complete
+ * (a CRLF CRLF follows `start` in the fed bytes): every scan below stops at a CR, so none needs
+ * a bound. `previousValues` holds the last request's values by position; an equal value is
+ * reused instead of allocated, and the new ones are stored there.
  */
-export function parseFields(
-  buf: Buffer,
-  start: number,
-  sectionEnd: number,
-  fields: string[],
-  previousValues: string[],
-): void {
+export function parseFields(buf: Buffer, start: number, fields: string[], previousValues: string[]): number {
   let p = start;
-  while (p < sectionEnd) {
+  for (;;) {
     const c = buf[p];
+    if (c === CR && buf[p + 1] === LF) return p + 2;
     if (c === SP || c === HTAB) throw new ProtocolError(400, 'Obsolete line folding');
     const nameStart = p;
     while (TOKEN[buf[p]!] === 1) p++;

@@ -17,7 +17,7 @@ export const enum Section {
  */
 export class SectionScanner {
   /** Offset of the request line's CR from the section start; -1 until it is seen. */
-  requestLineEnd = -1;
+  private requestLineEnd = -1;
   /** Bytes of the section already scanned. */
   private scanned = 0;
   /** Offset of the current line's start from the section start. */

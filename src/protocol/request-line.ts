@@ -1,22 +1,30 @@
-import { SP, TOKEN } from './chars.js';
+import { CR, LF, SP, TOKEN } from './chars.js';
 import { ProtocolError } from './errors.js';
 import { latin1, reuseOrSlice } from './latin1.js';
 import type { RequestHead } from './request-head.js';
 import { scanTarget, splitTarget } from './request-target.js';
 
 /**
- * Parses `method SP request-target SP HTTP-version` in [start, lineEnd) (RFC 9112 §3).
- * `previousTarget` is the last request's target, returned as is when the bytes are equal.
+ * Parses `method SP request-target SP HTTP-version CRLF` starting at `start` (RFC 9112 §3).
+ * A CRLF lies before `limit`: every scan stops at a CR, so the line's end need not be known
+ * in advance (reads never pass `limit`). `previousTarget` is the last request's target,
+ * returned as is when the bytes are equal.
  */
-export function parseRequestLine(buf: Buffer, start: number, lineEnd: number, previousTarget: string): RequestHead {
+export function parseRequestLine(buf: Buffer, start: number, limit: number, previousTarget: string): RequestHead {
   let p = start;
-  while (p < lineEnd && TOKEN[buf[p]!] === 1) p++;
-  if (p === start || p >= lineEnd || buf[p] !== SP) throw new ProtocolError(400, 'Malformed request line');
+  while (p < limit && TOKEN[buf[p]!] === 1) p++;
+  if (p === start || p >= limit || buf[p] !== SP) throw new ProtocolError(400, 'Malformed request line');
   const method = methodName(buf, start, p);
   const targetStart = p + 1;
-  const targetEnd = scanTarget(buf, targetStart, lineEnd);
+  const targetEnd = scanTarget(buf, targetStart, limit);
   const target = reuseOrSlice(buf, targetStart, targetEnd, previousTarget);
-  return splitTarget(method, target, parseVersion(buf, targetEnd + 1, lineEnd));
+  return splitTarget(method, target, parseVersion(buf, targetEnd + 1));
+}
+
+/** Where the field lines after a request line that `parseRequestLine` read as `head` start. */
+export function fieldsStart(start: number, head: RequestHead): number {
+  // method SP target SP "HTTP/x.y" CRLF: the method and target strings hold one char per byte.
+  return start + head.method.length + head.target.length + 12;
 }
 
 /**
@@ -36,10 +44,12 @@ export function overlongRequestLine(buf: Buffer, start: number, maxBytes: number
   return new ProtocolError(414, 'Request line too long');
 }
 
-/** `HTTP/` DIGIT `.` DIGIT; returns the minor version, 0 or 1. */
-function parseVersion(buf: Buffer, p: number, lineEnd: number): number {
+/**
+ * `HTTP/` DIGIT `.` DIGIT CRLF; returns the minor version, 0 or 1. The bytes are compared in
+ * order and the first mismatch stops: a CR before the line's CRLF is one, so no read passes it.
+ */
+function parseVersion(buf: Buffer, p: number): number {
   const wellFormed =
-    lineEnd - p === 8 &&
     buf[p] === 0x48 &&
     buf[p + 1] === 0x54 &&
     buf[p + 2] === 0x54 &&
@@ -47,7 +57,9 @@ function parseVersion(buf: Buffer, p: number, lineEnd: number): number {
     buf[p + 4] === 0x2f &&
     isDigit(buf[p + 5]) &&
     buf[p + 6] === 0x2e &&
-    isDigit(buf[p + 7]);
+    isDigit(buf[p + 7]) &&
+    buf[p + 8] === CR &&
+    buf[p + 9] === LF;
   if (!wellFormed) throw new ProtocolError(400, 'Malformed HTTP version');
   const major = buf[p + 5]! - 0x30;
   const minor = buf[p + 7]! - 0x30;

@@ -27,10 +27,10 @@ const PLAIN_PATH = (() => {
  *   splitting through redirects).
  * The query may legitimately carry such escapes (form data), so it is left alone.
  */
-export function scanTarget(buf: Buffer, start: number, lineEnd: number): number {
+export function scanTarget(buf: Buffer, start: number, limit: number): number {
   let p = start;
   for (;;) {
-    while (p < lineEnd && PLAIN_PATH[buf[p]!] === 1) p++;
+    while (p < limit && PLAIN_PATH[buf[p]!] === 1) p++;
     const c = buf[p];
     if (c === 0x25 /* % */) {
       const h1 = buf[p + 1];
@@ -45,8 +45,8 @@ export function scanTarget(buf: Buffer, start: number, lineEnd: number): number 
       break;
     }
   }
-  if (buf[p] === 0x3f /* ? */) while (p < lineEnd && TARGET[buf[p]!] === 1) p++;
-  if (p === start || p >= lineEnd || buf[p] !== SP) {
+  if (buf[p] === 0x3f /* ? */) while (p < limit && TARGET[buf[p]!] === 1) p++;
+  if (p === start || p >= limit || buf[p] !== SP) {
     throw new ProtocolError(400, buf[p] === 0x23 /* # */ ? 'Fragment in request target' : 'Malformed request target');
   }
   return p;
