@@ -12,13 +12,12 @@ export function latin1(buf: Buffer, start: number, end: number): string {
   return buf.latin1Slice(start, end);
 }
 
-/** The latin-1 text of [start, end), returning `previous` when it holds exactly those bytes. */
-export function reuseOrSlice(buf: Buffer, start: number, end: number, previous: string): string {
-  const length = end - start;
-  if (previous.length === length) {
-    let i = 0;
-    while (i < length && buf[start + i] === previous.charCodeAt(i)) i++;
-    if (i === length) return previous;
-  }
-  return latin1(buf, start, end);
+/**
+ * True when the bytes from `start` spell `text`. The comparison stops at the first difference,
+ * so it reads no further than the first byte that `text` cannot hold (a CR, for any text the
+ * parser made from one line).
+ */
+export function spells(buf: Buffer, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }

@@ -1,6 +1,6 @@
 import { CR, LF, SP, TOKEN } from './chars.js';
 import { ProtocolError } from './errors.js';
-import { latin1, reuseOrSlice } from './latin1.js';
+import { latin1, spells } from './latin1.js';
 import type { RequestHead } from './request-head.js';
 import { scanTarget, splitTarget } from './request-target.js';
 
@@ -16,8 +16,14 @@ export function parseRequestLine(buf: Buffer, start: number, limit: number, prev
   if (p === start || p >= limit || buf[p] !== SP) throw new ProtocolError(400, 'Malformed request line');
   const method = methodName(buf, start, p);
   const targetStart = p + 1;
-  const targetEnd = scanTarget(buf, targetStart, limit);
-  const target = reuseOrSlice(buf, targetStart, targetEnd, previousTarget);
+  let target = previousTarget;
+  let targetEnd = targetStart + target.length;
+  // The previous request's target, which passed scanTarget and holds no SP: reusing it saves
+  // a second walk over its bytes (bench/instructions.mjs).
+  if (target === '' || !spells(buf, targetStart, target) || buf[targetEnd] !== SP) {
+    targetEnd = scanTarget(buf, targetStart, limit);
+    target = latin1(buf, targetStart, targetEnd);
+  }
   return splitTarget(method, target, parseVersion(buf, targetEnd + 1));
 }
 
