@@ -43,24 +43,25 @@ const INLINE_LIMIT = 1024;
  * Header names (mapped to their lower-case form) and values already validated: most
  * responses reuse a handful of constants, so validation is usually one lookup (16-29 ns per
  * header instead of 63-100 ns for the regexes and toLowerCase, bench/fast-paths.mjs).
+ * A name the connection layer owns (RESERVED) is never kept here, so finding a name also says
+ * it is an ordinary one, without a second lookup: 9250 -> 8946 instructions per pipelined CLI
+ * request, 7257 -> 7168 through one library handler (bench/instructions.mjs).
  */
 const validNames = new Map<string, string>();
 const validValues = new Set<string>();
 const VALIDATION_CACHE_SIZE = 512;
 
-/** Validates a header; returns its lower-cased name. Throws TypeError on what could inject. */
-function checkHeader(name: string, value: string): string {
-  let key = validNames.get(name);
-  if (key === undefined) {
-    if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
-    key = name.toLowerCase();
-    if (validNames.size < VALIDATION_CACHE_SIZE) validNames.set(name, key);
-  }
-  if (!validValues.has(value)) {
-    if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
-    if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= 64) validValues.add(value);
-  }
-  return key;
+/** Validates a header name not met before; returns it lower-cased. Throws TypeError on what could inject. */
+function checkName(name: string): string {
+  if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
+  return name.toLowerCase();
+}
+
+/** Validates a header value. Throws TypeError on what could inject. */
+function checkValue(name: string, value: string): void {
+  if (validValues.has(value)) return;
+  if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
+  if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= 64) validValues.add(value);
 }
 
 function lowerCaseName(name: string): string {
@@ -141,8 +142,17 @@ export class Response {
    */
   private acceptHeader(name: string, value: string): string | null {
     if (this.headersOut) throw new Error('Headers already sent');
-    const key = checkHeader(name, value);
-    if (!RESERVED.has(key)) return key;
+    const known = validNames.get(name);
+    if (known !== undefined) {
+      checkValue(name, value);
+      return known;
+    }
+    const key = checkName(name);
+    checkValue(name, value);
+    if (!RESERVED.has(key)) {
+      if (validNames.size < VALIDATION_CACHE_SIZE) validNames.set(name, key);
+      return key;
+    }
     if (key === 'content-length') {
       if (!/^[0-9]{1,15}$/.test(value)) throw new TypeError('Content-Length must be a non-negative integer');
       this.declaredLength = Number(value);
