@@ -31,7 +31,9 @@ export function parseFields(buf: Buffer, start: number, fields: string[], previo
     let value: string;
     if (spells(buf, p, previous) && buf[p + previous.length] === CR && buf[p + previous.length + 1] === LF) {
       // The value the previous request had here, which passed the checks below: reusing it
-      // saves a second walk over its bytes (bench/instructions.mjs).
+      // saves a second walk over its bytes. With the same for the target (request-line.ts):
+      // 9855 -> 9250 instructions per pipelined CLI request, 8066 -> 7257 through one library
+      // handler (bench/instructions.mjs).
       value = previous;
       p += previous.length;
     } else {

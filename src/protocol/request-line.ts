@@ -19,7 +19,8 @@ export function parseRequestLine(buf: Buffer, start: number, limit: number, prev
   let target = previousTarget;
   let targetEnd = targetStart + target.length;
   // The previous request's target, which passed scanTarget and holds no SP: reusing it saves
-  // a second walk over its bytes (bench/instructions.mjs).
+  // a second walk over its bytes (with the same for header values, fields.ts: 9855 -> 9250
+  // instructions per pipelined CLI request, bench/instructions.mjs).
   if (target === '' || !spells(buf, targetStart, target) || buf[targetEnd] !== SP) {
     targetEnd = scanTarget(buf, targetStart, limit);
     target = latin1(buf, targetStart, targetEnd);

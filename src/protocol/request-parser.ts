@@ -184,7 +184,9 @@ export class RequestParser {
       // One pass: the head is all here, so it is parsed without first being scanned for its
       // end. The scan still has the first say on what it checks (line ends, limits), as when
       // the head trickles in, so it runs over the head when the parse fails or a limit is
-      // near: the verdict stays the same whatever the split.
+      // near: the verdict stays the same whatever the split. Skipping the scan of a complete
+      // head: 11027 -> 9855 instructions per pipelined CLI request, 9236 -> 8066 through one
+      // library handler (bench/instructions.mjs).
       try {
         head = parseRequestLine(buf, start, end, this.lastTarget);
         headEnd = parseFields(buf, fieldsStart(start, head), head.fields, this.lastValues);
