@@ -3,9 +3,12 @@ export type TargetForm = 'origin' | 'absolute' | 'authority' | 'asterisk';
 
 /**
  * A parsed, validated request head. `fields` holds the header lines in arrival order as
- * name, value, name, value…, names lower-cased.
+ * name, value, name, value…, names lower-cased (set once, by the parser).
  */
+const NO_FIELDS: readonly string[] = [];
+
 export class RequestHead {
+  fields: readonly string[] = NO_FIELDS;
   /** Body length from Content-Length, or -1 when the body is chunked or absent. */
   contentLength = -1;
   chunked = false;
@@ -32,7 +35,6 @@ export class RequestHead {
     readonly query: string,
     /** 1 for HTTP/1.1, 0 for HTTP/1.0. */
     readonly versionMinor: number,
-    readonly fields: string[],
   ) {}
 
   /** True when a body follows the head. */

@@ -1,7 +1,7 @@
 import { CR, LF } from './chars.js';
 import { ChunkState, ChunkedDecoder } from './chunked-decoder.js';
 import { ProtocolError } from './errors.js';
-import { parseFields } from './fields.js';
+import { FieldReader } from './fields.js';
 import { applyFraming } from './framing.js';
 import { Section, SectionScanner } from './head-scanner.js';
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './limits.js';
@@ -81,7 +81,8 @@ export class RequestParser {
    * on one connection mostly repeat them, and reusing an equal string beats allocating one.
    */
   private lastTarget = '';
-  private readonly lastValues: string[] = [];
+  private readonly headFields = new FieldReader();
+  private readonly trailerFields = new FieldReader();
   private lastValidHost: string | null = null;
 
   constructor(limits: Partial<ParserLimits> = {}) {
@@ -179,7 +180,6 @@ export class RequestParser {
     }
     const start = this.pos;
     let head: RequestHead;
-    let headEnd: number;
     if (scanner.fresh && holdsHeadEnd(buf, start, end)) {
       // One pass: the head is all here, so it is parsed without first being scanned for its
       // end. The scan still has the first say on what it checks (line ends, limits), as when
@@ -189,17 +189,18 @@ export class RequestParser {
       // library handler (bench/instructions.mjs).
       try {
         head = parseRequestLine(buf, start, end, this.lastTarget);
-        headEnd = parseFields(buf, fieldsStart(start, head), head.fields, this.lastValues);
+        head.fields = this.headFields.read(buf, fieldsStart(start, head));
       } catch (error) {
         scanner.scan(buf, start, end, Section.Head);
         throw error;
       }
-      if (!this.clearlyWithinLimits(start, head, headEnd)) scanner.scan(buf, start, end, Section.Head);
+      if (!this.clearlyWithinLimits(start, head, this.headFields.end)) scanner.scan(buf, start, end, Section.Head);
     } else {
       if (scanner.scan(buf, start, end, Section.Head) === 0) return ParseEvent.NeedData;
       head = parseRequestLine(buf, start, end, this.lastTarget);
-      headEnd = parseFields(buf, fieldsStart(start, head), head.fields, this.lastValues);
+      head.fields = this.headFields.read(buf, fieldsStart(start, head));
     }
+    const headEnd = this.headFields.end;
     scanner.reset();
     this.pos = headEnd;
     this.lastTarget = head.target;
@@ -267,7 +268,7 @@ export class RequestParser {
     scanner.reset();
     this.pos = sectionEnd;
     // Trailers are validated like headers, then dropped: none of them may change framing.
-    parseFields(this.buf, start, [], []);
+    this.trailerFields.read(this.buf, start);
     return this.finishMessage();
   }
 

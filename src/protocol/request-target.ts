@@ -54,7 +54,6 @@ export function scanTarget(buf: Buffer, start: number, limit: number): number {
 
 /** Splits a scanned target into its form, path and query (RFC 9112 §3.2.1–§3.2.4). */
 export function splitTarget(method: string, target: string, versionMinor: number): RequestHead {
-  const fields: string[] = [];
   let form: TargetForm;
   let path: string;
   if (method === 'CONNECT') {
@@ -62,14 +61,14 @@ export function splitTarget(method: string, target: string, versionMinor: number
     if (!/:[0-9]{1,5}$/.test(target) || !isValidHostHeader(target) || target.includes('/')) {
       throw new ProtocolError(400, 'CONNECT needs an authority-form target');
     }
-    return new RequestHead(method, target, 'authority', target, '', versionMinor, fields);
+    return new RequestHead(method, target, 'authority', target, '', versionMinor);
   }
   if (target.charCodeAt(0) === 0x2f /* / */) {
     form = 'origin';
     path = target;
   } else if (target === '*') {
     if (method !== 'OPTIONS') throw new ProtocolError(400, 'Asterisk target is only for OPTIONS');
-    return new RequestHead(method, target, 'asterisk', '*', '', versionMinor, fields);
+    return new RequestHead(method, target, 'asterisk', '*', '', versionMinor);
   } else {
     const scheme = /^https?:\/\//i.exec(target);
     if (scheme === null) throw new ProtocolError(400, 'Malformed request target');
@@ -90,5 +89,5 @@ export function splitTarget(method: string, target: string, versionMinor: number
     query = path.slice(q + 1);
     path = path.slice(0, q);
   }
-  return new RequestHead(method, target, form, path, query, versionMinor, fields);
+  return new RequestHead(method, target, form, path, query, versionMinor);
 }
