@@ -17,6 +17,15 @@ export class FieldReader {
   private readonly scratch: string[] = [];
 
   /**
+   * `maxFields` bounds the lines read (a head read in one pass is not scanned first), and so
+   * what `scratch` keeps; past it, the section scan gives its verdict (`tooMany`).
+   */
+  constructor(
+    private readonly maxFields: number,
+    private readonly tooMany: string,
+  ) {}
+
+  /**
    * Reads the lines from `start` up to the empty line that ends the section. The caller knows
    * the section is complete (a CRLF CRLF follows `start` in the fed bytes): every scan below
    * stops at a CR, so none needs a bound.
@@ -31,6 +40,7 @@ export class FieldReader {
       const c = buf[p];
       if (c === CR && buf[p + 1] === LF) break;
       if (c === SP || c === HTAB) throw new ProtocolError(400, 'Obsolete line folding');
+      if (n >> 1 === this.maxFields) throw new ProtocolError(431, this.tooMany);
       const nameStart = p;
       while (TOKEN[buf[p]!] === 1) p++;
       if (p === nameStart) throw new ProtocolError(400, 'Invalid header name');

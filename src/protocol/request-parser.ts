@@ -49,10 +49,12 @@ const EMPTY = Buffer.alloc(0);
  * when to pull the next event, which is how it applies backpressure and keeps pipelined
  * requests in order.
  *
- * The work is shared out: SectionScanner finds where a head or trailer section ends,
- * parseRequestLine and parseFields read its syntax, applyFraming applies the rules that decide
- * the body's length, and ChunkedDecoder reads chunked bodies. Every one of them reports bad
- * input by throwing ProtocolError; `next()` catches it in one place and stays failed.
+ * The work is shared out: SectionScanner finds where a head or trailer section ends while
+ * it trickles in, and checks its line ends and limits, parseRequestLine and a FieldReader read
+ * its syntax, applyFraming applies the rules that decide the body's length, and ChunkedDecoder
+ * reads chunked bodies. A head that arrives whole is read in one pass, and scanned only when
+ * the scan's verdict may differ (see readHead). Every one of them reports bad input by throwing
+ * ProtocolError; `next()` catches it in one place and stays failed.
  *
  * Policy: lines end in CRLF only. A bare LF or bare CR anywhere in the head, chunk framing
  * or trailers is rejected with 400, so no two parsers can disagree about where a line ends.
@@ -77,18 +79,21 @@ export class RequestParser {
   private remaining = 0;
 
   /**
-   * The previous request's target, header values by position and valid Host value. Requests
-   * on one connection mostly repeat them, and reusing an equal string beats allocating one.
+   * The previous request's target and valid Host value (the field readers keep its header
+   * lines). Requests on one connection mostly repeat them, and reusing an equal string beats
+   * allocating one.
    */
   private lastTarget = '';
-  private readonly headFields = new FieldReader();
-  private readonly trailerFields = new FieldReader();
+  private readonly headFields: FieldReader;
+  private readonly trailerFields: FieldReader;
   private lastValidHost: string | null = null;
 
   constructor(limits: Partial<ParserLimits> = {}) {
     // A complete limits object (such as the server's options) is shared, not copied.
     this.limits = isComplete(limits) ? limits : { ...DEFAULT_PARSER_LIMITS, ...limits };
     this.scanner = new SectionScanner(this.limits);
+    this.headFields = new FieldReader(this.limits.maxHeaderCount, 'Too many header fields');
+    this.trailerFields = new FieldReader(this.limits.maxHeaderCount, 'Too many trailer fields');
     this.chunked = new ChunkedDecoder(this.limits);
   }
 

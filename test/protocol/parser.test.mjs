@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ParseEvent, RequestParser } from '../../dist/protocol/index.js';
 import { connect, parseResponses, startCli } from '../helpers.mjs';
+import { parseEvents } from './parse-events.mjs';
 
 /** Summary of a head that covers everything the parser decides. */
 function headSummary(head) {
@@ -105,6 +106,10 @@ describe('split invariance', () => {
     ['missing CRLF after chunk data', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXY', 400],
     ['request line too long', `GET /${'a'.repeat(9000)} HTTP/1.1\r\n\r\n`, 414],
     ['too many fields', `GET / HTTP/1.1\r\n${'A: b\r\n'.repeat(101)}\r\n`, 431],
+    // A head that arrives whole is parsed before it is scanned: the scan's verdict still comes first.
+    ['bad name, then a bare LF', 'GET / HTTP/1.1\r\nBad Name: x\r\nHost: a\nX: 1\r\n\r\n', 400],
+    ['bad value, then too many fields', `GET / HTTP/1.1\r\nX: \x01\r\n${'A: b\r\n'.repeat(100)}\r\n`, 431],
+    ['bad target, then a line too long', `GET /a b HTTP/1.1\r\nX: ${'a'.repeat(17000)}\r\n\r\n`, 431],
   ]) {
     test(`${name}: the same error (${status}) at every split point`, () => {
       const whole = parse([message]);
@@ -195,6 +200,54 @@ describe('pipelining', () => {
     assert.equal(parser.next(), ParseEvent.End);
     assert.equal(parser.next(), ParseEvent.NeedData);
     assert.equal(parser.buffered, 0);
+  });
+});
+
+describe('requests that repeat the previous one in part', () => {
+  // A target or value equal to the previous request's is reused: a longer or shorter one,
+  // or one followed by other bytes, must still be read for what it is.
+  const heads = [
+    'GET /a HTTP/1.1\r\nHost: a\r\nX: abc\r\n\r\n',
+    'GET /ab HTTP/1.1\r\nHost: a\r\nX: abc  \r\n\r\n',
+    'GET /a HTTP/1.1\r\nHost: a\r\nX: abcd\r\n\r\n',
+    'GET /a HTTP/1.1\r\nHost: a\r\nY: abcd\r\n\r\n',
+    'GET /a HTTP/1.1\r\nHost: a\r\nY: abcd\r\n\r\n',
+    'GET /a HTTP/1.1\r\nHost: a\r\n\r\n',
+    'GET /a?q HTTP/1.1\r\nHost: a\r\nY: ab\r\n\r\n',
+  ];
+  const message = heads.join('');
+
+  test('targets and fields are read for what they are, whatever the split', () => {
+    const whole = parse([message]);
+    assert.deepEqual(
+      whole.filter((event) => event.head).map(({ head }) => [head.target, head.fields]),
+      [
+        ['/a', ['host', 'a', 'x', 'abc']],
+        ['/ab', ['host', 'a', 'x', 'abc']],
+        ['/a', ['host', 'a', 'x', 'abcd']],
+        ['/a', ['host', 'a', 'y', 'abcd']],
+        ['/a', ['host', 'a', 'y', 'abcd']],
+        ['/a', ['host', 'a']],
+        ['/a?q', ['host', 'a', 'y', 'ab']],
+      ],
+    );
+    for (let i = 1; i < message.length; i += 7) {
+      assert.deepEqual(parse([message.slice(0, i), message.slice(i)]), whole, `split at ${i}`);
+    }
+    assert.deepEqual(parse(bytes(message)), whole, 'byte by byte');
+  });
+
+  test('a head keeps its fields after the parser has read the next ones', () => {
+    const { events } = parseEvents([message]);
+    const fields = events.filter((event) => event.head).map(({ head }) => [...head.fields].join(' '));
+    assert.deepEqual(fields, ['host a x abc', 'host a x abc', 'host a x abcd', 'host a y abcd', 'host a y abcd', 'host a', 'host a y ab']);
+  });
+
+  test('a value that starts like the previous one but holds a bad byte is refused', () => {
+    const events = parse(['GET / HTTP/1.1\r\nHost: a\r\nX: abc\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nX: abc\x01\r\n\r\n']);
+    assert.deepEqual(events.at(-1), { error: 400, message: 'Invalid character in header value' });
+    const target = parse(['GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /a\\ HTTP/1.1\r\nHost: a\r\n\r\n']);
+    assert.deepEqual(target.at(-1), { error: 400, message: 'Backslash in request path' });
   });
 });
 
