@@ -79,11 +79,11 @@ export class RequestParser {
   private remaining = 0;
 
   /**
-   * The previous request's target and valid Host value (the field readers keep its header
+   * The previous request's head and valid Host value (the field readers keep its header
    * lines). Requests on one connection mostly repeat them, and reusing an equal string beats
    * allocating one.
    */
-  private lastTarget = '';
+  private lastHead: RequestHead | null = null;
   private readonly headFields: FieldReader;
   private readonly trailerFields: FieldReader;
   private lastValidHost: string | null = null;
@@ -193,7 +193,7 @@ export class RequestParser {
       // head: 11027 -> 9855 instructions per pipelined CLI request, 9236 -> 8066 through one
       // library handler (bench/instructions.mjs).
       try {
-        head = parseRequestLine(buf, start, end, this.lastTarget);
+        head = parseRequestLine(buf, start, end, this.lastHead);
         head.fields = this.headFields.read(buf, fieldsStart(start, head));
       } catch (error) {
         scanner.scan(buf, start, end, Section.Head);
@@ -202,13 +202,13 @@ export class RequestParser {
       if (!this.clearlyWithinLimits(start, head, this.headFields.end)) scanner.scan(buf, start, end, Section.Head);
     } else {
       if (scanner.scan(buf, start, end, Section.Head) === 0) return ParseEvent.NeedData;
-      head = parseRequestLine(buf, start, end, this.lastTarget);
+      head = parseRequestLine(buf, start, end, this.lastHead);
       head.fields = this.headFields.read(buf, fieldsStart(start, head));
     }
     const headEnd = this.headFields.end;
     scanner.reset();
     this.pos = headEnd;
-    this.lastTarget = head.target;
+    this.lastHead = head;
     applyFraming(head, this.limits.maxBodyBytes, this.lastValidHost);
     if (head.host !== null) this.lastValidHost = head.host;
     this.head = head;
