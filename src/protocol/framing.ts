@@ -120,6 +120,20 @@ export function applyFraming(head: RequestHead, maxBodyBytes: number, knownHost:
   head.upgrade = upgradeOption && upgradeField && head.versionMinor === 1;
 }
 
+/**
+ * Gives `head` the framing of `previous`, a head that passed the rules above with the same
+ * fields and version: the rules read nothing else (the body limit is the parser's own).
+ */
+export function repeatFraming(head: RequestHead, previous: RequestHead): void {
+  head.host = previous.host;
+  head.contentLength = previous.contentLength;
+  head.chunked = previous.chunked;
+  head.expectContinue = previous.expectContinue;
+  head.unsupportedExpectation = previous.unsupportedExpectation;
+  head.keepAlive = previous.keepAlive;
+  head.upgrade = previous.upgrade;
+}
+
 /** The fields S2 protects, as a `_`-to-`-` mapping of a look-alike name would spell them. */
 const LOOK_ALIKES = new Set(['content-length', 'transfer-encoding', 'content-type']);
 const isLookAlikeLength = (length: number): boolean => length === 12 || length === 14 || length === 17;
