@@ -1,12 +1,13 @@
 /** How the request-target was written (RFC 9112 §3.2). */
 export type TargetForm = 'origin' | 'absolute' | 'authority' | 'asterisk';
 
-/**
- * A parsed, validated request head. `fields` holds the header lines in arrival order as
- * name, value, name, value…, names lower-cased (set once, by the parser).
- */
 const NO_FIELDS: readonly string[] = [];
 
+/**
+ * A parsed, validated request head. `fields` holds the header lines in arrival order as
+ * name, value, name, value…, names lower-cased (set once, by the parser; a head whose lines
+ * repeat the previous one's shares its array, so it is never changed).
+ */
 export class RequestHead {
   fields: readonly string[] = NO_FIELDS;
   /** Body length from Content-Length, or -1 when the body is chunked or absent. */
