@@ -4,7 +4,13 @@
 // loopback port, and this process is the client: requests go one after another on one
 // keep-alive connection. callgrind counts the instructions of every thread of the server
 // (JavaScript, libuv's pool) but not the kernel's: `strace -c -f` shows that side. The count
-// is taken at two request totals and differenced, which cancels start-up, warm-up and JIT.
+// is taken after warm-up + N and warm-up + 2N requests and differenced, which cancels start-up,
+// warm-up and most compilation. Repeat runs agree to about 0.1 %. Unlike instructions.mjs, time
+// passes here (valgrind runs ~50× slower), so once-a-second work (the file cache's revalidation,
+// the clock) falls on fewer requests than at full speed. Upload counts also depend on how the
+// kernel splits a body into reads: on a crowded machine the server reads it in more, smaller
+// pieces, and a run measured 3-10x its quiet count. Compare builds in runs made side by side on a
+// calm machine (load below the core count).
 //
 //   npm run build && node bench/instructions-io.mjs                    # every scenario × server
 //   node bench/instructions-io.mjs --scenario file-1m --server cli --requests 100
@@ -27,18 +33,22 @@ const { values } = parseArgs({
     scenario: { type: 'string' },
     server: { type: 'string' },
     requests: { type: 'string' },
+    warmup: { type: 'string' },
     strace: { type: 'boolean', default: false },
     keep: { type: 'string' },
   },
 });
 
-/** Each scenario's request, its default count, and the servers it compares (the reference first). */
+/**
+ * Each scenario's request, its default counts (`warmup` requests first, so that the JIT has
+ * compiled the hot path before the counted ones), and the servers it compares (the reference first).
+ */
 const SCENARIOS = {
-  'file-4k': { get: '4k.bin', requests: 400, servers: ['node-http', 'cli'] },
-  'file-1m': { get: '1m.bin', requests: 40, servers: ['node-http', 'cli'] },
-  'upload-1m': { upload: MiB, chunk: 0, requests: 20, servers: ['node-http-drain', 'library-drain', 'node-http-durable', 'cli'] },
-  'upload-chunked-64k': { upload: 256 * KiB, chunk: 64 * KiB, requests: 8, servers: ['node-http-durable', 'cli'] },
-  'upload-chunked-1': { upload: 256 * KiB, chunk: 1, requests: 8, servers: ['node-http-durable', 'cli'] },
+  'file-4k': { get: '4k.bin', warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
+  'file-1m': { get: '1m.bin', warmup: 100, requests: 60, servers: ['node-http', 'cli'] },
+  'upload-1m': { upload: MiB, chunk: 0, warmup: 60, requests: 30, servers: ['node-http-drain', 'library-drain', 'node-http-durable', 'cli'] },
+  'upload-chunked-64k': { upload: 256 * KiB, chunk: 64 * KiB, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
+  'upload-chunked-1': { upload: 256 * KiB, chunk: 1, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
 };
 
 /** The build under test: this checkout's, or another via BENCH_CLI (as for npm run bench). */
@@ -180,12 +190,13 @@ for (const scenarioId of scenarioIds) {
   const scenario = SCENARIOS[scenarioId];
   if (scenario === undefined) throw new Error(`--scenario ${Object.keys(SCENARIOS).join('|')}`);
   const requests = Number(values.requests ?? scenario.requests);
+  const warmup = Number(values.warmup ?? scenario.warmup);
   const servers = values.server !== undefined ? values.server.split(',') : scenario.servers;
   let first = null;
   for (const serverId of servers) {
     if (values.strace) {
-      const small = syscalls(await runOnce(scenarioId, serverId, requests, 'strace'));
-      const large = syscalls(await runOnce(scenarioId, serverId, 2 * requests, 'strace'));
+      const small = syscalls(await runOnce(scenarioId, serverId, warmup + requests, 'strace'));
+      const large = syscalls(await runOnce(scenarioId, serverId, warmup + 2 * requests, 'strace'));
       const per = [...large]
         .map(([name, calls]) => [name, (calls - (small.get(name) ?? 0)) / requests])
         .filter(([, calls]) => calls >= 0.05)
@@ -194,8 +205,8 @@ for (const scenarioId of scenarioIds) {
       console.log(`| ${scenarioId} | ${serverId} | ${per.join(', ')} |`);
       continue;
     }
-    const small = await instructions(scenarioId, serverId, requests);
-    const large = await instructions(scenarioId, serverId, 2 * requests);
+    const small = await instructions(scenarioId, serverId, warmup + requests);
+    const large = await instructions(scenarioId, serverId, warmup + 2 * requests);
     const per = Math.round((large - small) / requests);
     first ??= per;
     console.log(`| ${scenarioId} | ${serverId} | ${per} | ${(per / first).toFixed(2)} |`);
