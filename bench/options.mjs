@@ -4,7 +4,7 @@ import { SCENARIOS } from './scenarios.mjs';
 import { SERVERS } from './servers.mjs';
 
 /** Servers every run measures (when a chosen scenario is theirs): the references and the floor. */
-const ALWAYS = ['wirehttp', 'node-http', 'node-http-durable', 'floor', 'hono-node', 'hono-wirehttp'];
+const ALWAYS = ['wirehttp', 'node-http', 'node-http-durable', 'node-http-drain', 'library-drain', 'floor', 'hono-node', 'hono-wirehttp'];
 const OPTIONAL = Object.keys(SERVERS).filter((id) => !ALWAYS.includes(id));
 
 const USAGE = `npm run bench -- [--quick] [--rounds N] [--seconds N] [--only SCENARIOS] [--servers SERVERS]
@@ -31,6 +31,8 @@ servers (each measured in the scenarios that are its own):
   node-http            bench/reference-node-http.mjs, the reference (uploads stream into the file)
   node-http-durable    the same with durable uploads (temporary file, fsync, rename, directory
                        fsync), the reference of the upload scenarios
+  node-http-drain      node:http reading upload bodies and dropping them, the reference of upload-1m-drain
+  library-drain        wirehttp as a library doing the same (bench/reference-library-drain.mjs)
   floor                bench/reference-floor.mjs: counts head ends, writes a fixed response; all
                        but hono and workers (in uploads it reads the body and stores nothing)
   hono-node            a Hono app on @hono/node-server, the reference of hono

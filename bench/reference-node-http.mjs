@@ -1,7 +1,8 @@
 // The node:http reference server: the same work as wirehttp's CLI for the benchmarked routes.
-// Usage: node bench/reference-node-http.mjs PORT DIRECTORY [durable]
+// Usage: node bench/reference-node-http.mjs PORT DIRECTORY [durable|drain]
 // Uploads stream straight into the file; with `durable` they do what the CLI's uploads do: a
-// temporary file beside the target, fsync, rename over the target, fsync of the directory.
+// temporary file beside the target, fsync, rename over the target, fsync of the directory;
+// with `drain` the body is read and dropped (the pair of reference-library-drain.mjs).
 // With BENCH_COUNT_REQUESTS=1 it counts requests and prints the count to stderr on SIGTERM.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 
 const port = Number(process.argv[2]);
 const directory = process.argv[3];
-const durable = process.argv[4] === 'durable';
+const mode = process.argv[4] ?? 'plain';
 const countRequests = process.env.BENCH_COUNT_REQUESTS === '1';
 let requests = 0;
 
@@ -35,6 +36,14 @@ function storeFile(req, res, file) {
     res.end();
   });
   out.on('error', () => fail(res, 500, 'Internal Server Error'));
+}
+
+function drain(req, res) {
+  req.once('end', () => {
+    res.writeHead(201, { 'Content-Length': 0 });
+    res.end();
+  });
+  req.resume();
 }
 
 async function storeFileDurably(req, res, file) {
@@ -74,7 +83,8 @@ const server = http.createServer((req, res) => {
     if (name.includes('/') || name.startsWith('.')) return fail(res, 404, 'Not Found');
     const file = path.join(directory, name);
     if (req.method === 'GET') return void serveFile(res, file);
-    if (req.method === 'POST') return durable ? void storeFileDurably(req, res, file) : storeFile(req, res, file);
+    if (req.method === 'POST' && mode === 'drain') return drain(req, res);
+    if (req.method === 'POST') return mode === 'durable' ? void storeFileDurably(req, res, file) : storeFile(req, res, file);
   }
   fail(res, 404, 'Not Found');
 });

@@ -130,7 +130,8 @@ function floorTable(load) {
   const rows = [];
   for (const { scenario, reference, servers, ratios } of load) {
     const floor = servers.floor;
-    const wirehttp = servers.wirehttp;
+    const subject = subjectOf(scenario);
+    const wirehttp = servers[subject];
     if (floor === undefined || wirehttp === undefined) continue;
     const perMiB = scenario.kind === 'chunked';
     const cpu = (s) => (perMiB ? s.cpuMicrosPerMiB : s.cpuMicrosPerRequest);
@@ -139,8 +140,8 @@ function floorTable(load) {
       perMiB ? 'MiB of body' : 'request',
       fixed(cpu(floor), 1),
       fixed(cpu(wirehttp), 1),
-      fixed((ratios.wirehttp?.microsAboveFloor?.median ?? NaN) * perUnit(scenario), 1),
-      ratio(ratios.wirehttp?.overFloor),
+      fixed((ratios[subject]?.microsAboveFloor?.median ?? NaN) * perUnit(scenario), 1),
+      ratio(ratios[subject]?.overFloor),
       label(reference),
       ratio(ratios[reference]?.overFloor),
     ]);

@@ -31,8 +31,8 @@ function summariseLoad(runs) {
   return { ...summary, bound: cpuBound(summary.serverBusyPercent, summary.clientBusyPercent) };
 }
 
-/** The server whose verdicts a scenario gives: wirehttp, or Hono on wirehttp for the Hono app. */
-export const subjectOf = (scenario) => (scenario.app === 'hono' ? 'hono-wirehttp' : 'wirehttp');
+/** The server whose verdicts a scenario gives: wirehttp, Hono on wirehttp for the Hono app, the drain-only library server for drain scenarios. */
+export const subjectOf = (scenario) => ({ hono: 'hono-wirehttp', drain: 'library-drain' })[scenario.app] ?? 'wirehttp';
 
 /**
  * Paired ratios of every server against the reference, and the subject's verdicts, each on its

@@ -4,7 +4,8 @@
 // kind 'wrk': a wrk load test, CPU per request. kind 'upload': a wrk upload, CPU per request.
 // kind 'chunked': chunked uploads from bench/chunked-client.mjs, CPU per MiB of body.
 // kind 'idle': RSS per held connection. kind 'workers': wirehttp --workers 1 vs 2.
-// `app: 'hono'` scenarios are served by the Hono servers only; the others by every server but those.
+// `app: 'hono'` scenarios are served by the Hono servers only, `app: 'drain'` ones by the two
+// drain-only servers (and the floor); the others by every server but those.
 // `cpuRatioTarget`: the most CPU wirehttp may spend relative to the reference (no target: shown only).
 
 const KiB = 1024;
@@ -59,6 +60,18 @@ export const SCENARIOS = [
     bodyBytes: MiB,
     reference: 'node-http-durable',
     cpuRatioTarget: 0.8,
+  },
+  {
+    id: 'upload-1m-drain',
+    kind: 'upload',
+    app: 'drain',
+    title: 'POST 1 MiB bodies, 16 connections, read and dropped: wirehttp as a library vs node:http',
+    path: '/files/upload-1',
+    script: 'upload.lua',
+    connections: 16,
+    bodyBytes: MiB,
+    reference: 'node-http-drain',
+    cpuRatioTarget: 0.7,
   },
   chunked('1', 1),
   chunked('16', 16),

@@ -72,7 +72,8 @@ function libraryExportsServe() {
 }
 
 const honoInstalled = () => existsSync(path.join(BENCH_DIR, '..', 'node_modules', 'hono')) && existsSync(path.join(BENCH_DIR, '..', 'node_modules', '@hono', 'node-server'));
-const plainScenario = (scenario) => scenario.app !== 'hono';
+const plainScenario = (scenario) => scenario.app === undefined;
+const drainScenario = (scenario) => scenario.app === 'drain';
 
 /**
  * The servers, in table order. `command(port, dir, extraArgs, scenario)` returns argv (and an
@@ -104,16 +105,34 @@ export const SERVERS = {
   'node-http-durable': {
     label: 'node:http durable',
     unavailable: () => null,
-    runs: isUpload,
+    runs: (scenario) => isUpload(scenario) && plainScenario(scenario),
     command: (port, dir) => ({
       argv: [process.execPath, path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir, 'durable'],
     }),
     uploadMethod: 'POST',
   },
+  'node-http-drain': {
+    label: 'node:http drain only',
+    unavailable: () => null,
+    runs: drainScenario,
+    command: (port, dir) => ({
+      argv: [process.execPath, path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir, 'drain'],
+    }),
+    uploadMethod: 'POST',
+    stores: false,
+  },
+  'library-drain': {
+    label: 'wirehttp library, drain only',
+    unavailable: () => (existsSync(LIBRARY) ? null : `no wirehttp build at ${LIBRARY}`),
+    runs: drainScenario,
+    command: (port) => ({ argv: [process.execPath, path.join(BENCH_DIR, 'reference-library-drain.mjs'), String(port), LIBRARY] }),
+    uploadMethod: 'POST',
+    stores: false,
+  },
   floor: {
     label: 'floor',
     unavailable: () => null,
-    runs: (scenario) => plainScenario(scenario) && scenario.kind !== 'workers',
+    runs: (scenario) => (plainScenario(scenario) || drainScenario(scenario)) && scenario.kind !== 'workers',
     perScenario: true,
     command: (port, dir, extraArgs, scenario) => {
       const [file, perRequest, bodyBytes] = floorResponse(dir, scenario);

@@ -85,7 +85,7 @@ async function verifyUpload(server, scenario, dir) {
   }
   // nginx's DAV PUT answers 204 instead of 201 when it replaces an existing file
   if (status !== 201 && status !== 204) problems.push(`upload status ${status}`);
-  if (!server.stores) return problems; // the floor reads bodies and stores nothing, by design
+  if (!server.stores) return problems; // the floor and the drain-only servers store nothing, by design
   let stored = Buffer.alloc(0);
   try {
     stored = readFileSync(path.join(dir, name));
@@ -156,7 +156,7 @@ export async function verifyAll(serverIds, scenarios, dir, log) {
   }
   // A reference or the CLI answering wrongly makes the whole run meaningless; Hono on wirehttp
   // answering wrongly only takes it out of its scenario (run.mjs lists it as skipped).
-  for (const id of ['wirehttp', 'node-http', 'node-http-durable', 'floor', 'hono-node'].filter((key) => allowed.has(key))) {
+  for (const id of ['wirehttp', 'node-http', 'node-http-durable', 'node-http-drain', 'library-drain', 'floor', 'hono-node'].filter((key) => allowed.has(key))) {
     const failed = scenarios.filter((s) => SERVERS[id].runs(s) && s.kind !== 'workers' && !allowed.get(id).includes(s.id)).map((s) => s.id);
     if (failed.length > 0) throw new Error(`${SERVERS[id].label} answers wrongly in: ${failed.join(', ')}`);
   }

@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { unlinkSync, type Stats } from 'node:fs';
 import { open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,9 +24,11 @@ const inFlight = new Set<string>();
 /**
  * Streams `source` into `target` so that readers see either the old file or the whole new
  * one: the bytes go to a temporary file beside the target (same filesystem), are fsync'ed,
- * and only then renamed over it. On any failure the temporary file is removed.
+ * and only then renamed over it. On any failure the temporary file is removed. Resolves with
+ * the stored file's stats (a rename keeps inode, size and mtime: what its entity tag is made
+ * of), so the caller needs no stat of the name, which a later writer may already have replaced.
  */
-export async function writeFileAtomic(target: string, source: Readable): Promise<void> {
+export async function writeFileAtomic(target: string, source: Readable): Promise<Stats> {
   const staged = await stageFile(path.dirname(target), source);
   try {
     await staged.commit(target);
@@ -34,12 +36,13 @@ export async function writeFileAtomic(target: string, source: Readable): Promise
     await staged.discard();
     throw error;
   }
+  return staged.stats;
 }
 
 /** Bytes written and fsync'ed to a temporary file, not yet visible under any name. */
 export interface StagedFile {
-  /** Bytes in the file. */
-  size: number;
+  /** The file's stats once written and fsync'ed (`size`: bytes in it). */
+  stats: Stats;
   /** Renames it to `target` (same filesystem as the folder it was staged in) and makes that durable. */
   commit(target: string): Promise<void>;
   /** Removes it; never fails. */
@@ -68,11 +71,11 @@ export async function stageFile(dir: string, source: Readable): Promise<StagedFi
     settle();
     await unlink(temp).catch(() => {});
   };
-  let size: number;
+  let stats: Stats;
   try {
     await copyToFile(source, handle);
     await handle.sync();
-    size = (await handle.stat()).size;
+    stats = await handle.stat();
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => {});
@@ -80,7 +83,7 @@ export async function stageFile(dir: string, source: Readable): Promise<StagedFi
     throw error;
   }
   return {
-    size,
+    stats,
     async commit(target) {
       await rename(temp, target);
       settle();

@@ -159,8 +159,13 @@ function setHead(res: Response, decision: FileResponse): void {
   }
 }
 
-/** Largest piece of an in-memory body written at once; see `sendBytes`. */
-const MEMORY_CHUNK = 64 * 1024;
+/**
+ * Largest piece of an in-memory body written at once; see `sendBytes`. 256 KiB rather than
+ * 64 KiB: a 1 MiB body takes 5 writes and 6 event-loop turns instead of 17 and 20, and 19 %
+ * fewer instructions (1.54M -> 1.24M per request; bench/instructions-io.mjs --scenario file-1m,
+ * with --strace for the system calls).
+ */
+const MEMORY_CHUNK = 256 * 1024;
 
 /**
  * Sends an in-memory body. A large one goes out in pieces, one per turn of the event loop

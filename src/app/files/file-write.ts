@@ -54,17 +54,15 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
     });
     await assertInside(root.realRoot, dir);
   }
+  let stored: Stats;
   try {
-    await writeFileAtomic(real, req.body);
+    stored = await writeFileAtomic(real, req.body);
   } catch (error) {
     if (res.closed) return; // the client went away mid-upload; nothing was stored
     // Only a failed body is the client's fault; a full disk or a read-only mount is not (507, 403).
     if (error instanceof BodyIncomplete) throw new HttpError(400, 'Request body incomplete');
     throw fsError(error);
   }
-  const stored = await stat(real).catch((error: unknown) => {
-    throw fsError(error);
-  });
   res.status = req.method === 'PUT' && exists ? 204 : 201;
   res.setHeader('ETag', entityTag(stored));
   if (res.status === 201) res.setHeader('Location', fileUrl(req, name.segments, false));

@@ -87,7 +87,7 @@ export async function storeForm(root: WriteRoot, req: Request, res: Response, na
     await Promise.all(received.map((file) => file.staged.discard()));
     throw fsError(error);
   }
-  const stored = received.map((file) => ({ name: file.segments.join('/'), url: fileUrl(file.segments), size: file.staged.size }));
+  const stored = received.map((file) => ({ name: file.segments.join('/'), url: fileUrl(file.segments), size: file.staged.stats.size }));
   res.status = 201;
   if (!name.directory && stored[0] !== undefined) res.setHeader('Location', stored[0].url);
   if (wantsJson(req.header('accept'))) {

@@ -1,7 +1,7 @@
 // Storing an upload: the cost per byte does not depend on how small the body's pieces are, memory
 // stays flat, the file appears whole or not at all, and a cut-off upload can be discarded.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -62,6 +62,24 @@ test('pieces of every size, and the boundaries of the staging buffer, arrive in 
     assert.equal(stored.length, total, `size ${size}`);
     for (let i = 0; i < total; i += 4093) assert.equal(stored[i], 0x61 + (Math.floor(i / size) % 26), `size ${size}, byte ${i}`);
   }
+});
+
+test('small pieces (copied) between large ones (written where they lie) keep their order; the stats are the stored file\'s', async () => {
+  // Sizes around the copy threshold and the stage buffer's size, in a repeating mix.
+  const sizes = [1, 4095, 4096, 3, 70_000, 4097, 1000, 65_536, 2, 500_000, 60_000, 5];
+  const parts = [];
+  let total = 0;
+  for (let i = 0; total < 3 * MIB; i++) {
+    const size = sizes[i % sizes.length];
+    parts.push(Buffer.alloc(size, 0x61 + (i % 26)));
+    total += size;
+  }
+  const target = path.join(dir, 'mixed.bin');
+  const stats = await writeFileAtomic(target, Readable.from(parts));
+  const stored = await readFile(target);
+  assert.ok(stored.equals(Buffer.concat(parts)), 'stored bytes differ from the pieces sent');
+  const onDisk = await stat(target);
+  assert.deepEqual([stats.ino, stats.size, stats.mtimeMs], [onDisk.ino, onDisk.size, onDisk.mtimeMs]);
 });
 
 test('a body that fails leaves no file; discarding the uploads in flight removes their temporary files', async () => {
