@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const SHARED = ['http.test.mjs', 'safety.test.mjs', 'cache-coherence.test.mjs', 'metadata-area.test.mjs'];
+const SHARED = [
+  'http.test.mjs', 'safety.test.mjs', 'cache-coherence.test.mjs', 'metadata-area.test.mjs', 'folder-pages.test.mjs', 'search.test.mjs',
+  'form-upload.test.mjs', 'path-limits.test.mjs', 'concurrent-writes.test.mjs',
+];
 
 for (const file of SHARED) {
   test(`${file} against serveFiles under a library router`, { timeout: 120_000 }, async () => {
