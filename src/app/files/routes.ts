@@ -40,6 +40,8 @@ export interface ServeFilesOptions {
   uploads?: boolean;
   /** Most path segments an upload may name, folders created on the way included (414 beyond); default 64. */
   maxPathDepth?: number;
+  /** Largest resumable upload (Upload-Length, 413 beyond); default 64 MiB, the server's default body limit. */
+  maxUploadBytes?: number;
   /** A folder URL whose folder holds an index.html serves that file instead of the listing (JSON listings stay); default false. */
   index?: boolean;
   /** A name that does not exist, asked for by a client that accepts HTML, gets the served directory's index.html with 200 (single-page apps); default false. */
@@ -153,7 +155,7 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const ready = realpath(directory).then((realRoot) => {
     const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
-    const uploads = fileServerTusHost(root, DEFAULT_SERVER_OPTIONS.maxBodyBytes);
+    const uploads = fileServerTusHost(root, options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes);
     const readable = access === null ? everything : readableUnder(access);
     const server: FileServer = { root, cache: new FileCache(), pages, listing: options.listing ?? true, allow, uploads, readable, dav: null };
     files = dispatcher(server, routes, access === null ? null : guardNames(access, hidden));

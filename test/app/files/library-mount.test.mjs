@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const SHARED = [
   'http.test.mjs', 'safety.test.mjs', 'cache-coherence.test.mjs', 'metadata-area.test.mjs', 'folder-pages.test.mjs', 'search.test.mjs',
-  'form-upload.test.mjs', 'path-limits.test.mjs', 'concurrent-writes.test.mjs',
+  'form-upload.test.mjs', 'path-limits.test.mjs', 'concurrent-writes.test.mjs', 'tus/tus-http.test.mjs',
 ];
 
 for (const file of SHARED) {
