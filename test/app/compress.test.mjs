@@ -153,7 +153,7 @@ test('HEAD carries the Content-Encoding, Vary, ETag and length GET would, withou
   const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
   const ask = async (method, path, acceptEncoding) => {
     const request = `${method} ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: ${acceptEncoding}\r\nConnection: close\r\n\r\n`;
-    const { raw } = await exchange(port, request, { idleMs: 1000 });
+    const { raw } = await exchange(port, request, { idleMs: 10_000 });
     return parseResponses(raw, { headRequests: method === 'HEAD' ? [0] : [] })[0];
   };
   try {
@@ -172,7 +172,7 @@ test('HEAD carries the Content-Encoding, Vary, ETag and length GET would, withou
       }
     }
     // Nothing follows a HEAD answer on the connection: the next response parses cleanly.
-    const { raw } = await exchange(port, 'HEAD /whole HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\nGET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { idleMs: 1000 });
+    const { raw } = await exchange(port, 'HEAD /whole HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\nGET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { idleMs: 10_000 });
     const [head, next] = parseResponses(raw, { headRequests: [0] });
     assert.equal(head.headers['content-encoding'], 'gzip');
     assert.equal(next.body.toString(), 'tiny');
