@@ -1,6 +1,7 @@
 // serveFiles on a library user's own route: the mount's path in links and Location, and the
 // listing and uploads switches.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,11 @@ test('a directory that does not exist answers 500 per request, not a crash', asy
     await missing.close(100);
   }
 });
+
+/** The member names of a tar archive, sorted. */
+function tarNames(tar) {
+  return execFileSync('tar', ['-tf', '-'], { input: tar }).toString().split('\n').filter((name) => name !== '').sort();
+}
 
 /** A server with `router`'s routes on an ephemeral port; `body(origin)`, then closed. */
 async function withRouter(router, body) {
@@ -169,6 +175,9 @@ test('access rules: names checked below the mount, logins, listings and searches
       assert.deepEqual(listing.map((entry) => entry.name), ['public']);
       const found = await (await fetch(`${base}/vault/?q=report`, { headers: { accept: 'application/json' } })).json();
       assert.deepEqual(found.results.map((hit) => hit.path), ['public/report-a.txt']);
+
+      const tar = Buffer.from(await (await fetch(`${base}/vault/?download=tar`)).arrayBuffer());
+      assert.deepEqual(tarNames(tar), ['public/', 'public/report-a.txt']);
 
       assert.equal((await fetch(`${base}/vault/public/new.txt`, { method: 'PUT', body: 'x' })).status, 401);
       assert.equal(await (await fetch(`${base}/vault/private/report-b.txt`, { headers: alice })).text(), 'private');
