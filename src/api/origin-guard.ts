@@ -28,7 +28,9 @@ export function originGuard(options: OriginGuardOptions = {}): Middleware {
   return (next) => (req, res) => {
     // A WebSocket handshake is a GET, but no same-origin rule guards what follows: any page
     // may open one and read every message, so an upgrade is checked as an unsafe request is.
-    if (isSafeMethod(req.method) && req.header('upgrade') === undefined) return next(req, res);
+    // `req.upgrade` is the parser's flag: looking the field up instead cost every GET ~180
+    // instructions (CLI pipelined, bench/instructions.mjs: 11,250 → 11,434; the flag: 11,179).
+    if (isSafeMethod(req.method) && !req.upgrade) return next(req, res);
     const origin = req.header('origin');
     if (origin !== undefined && origin !== 'null' && (allowAll || allowed.has(origin.toLowerCase()))) return next(req, res);
     const site = req.header('sec-fetch-site');
