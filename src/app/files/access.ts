@@ -1,5 +1,6 @@
 // What the access rules ask of a request to the file server, the CLI's /files/ and serveFiles alike.
-import type { BasicAuth, Handler, Need, Request } from '../../index.js';
+import type { BasicAuth, Handler, Need } from '../../index.js';
+import type { ReadCheck } from './file-server.js';
 import { requestName } from './mount.js';
 import { parseFileName } from './safe-path.js';
 
@@ -47,6 +48,6 @@ export function guardNames(access: BasicAuth, hidden: boolean): (next: Handler) 
 }
 
 /** Archives hold what the access rules let the requester open: files to read, folders to list. */
-export function readableUnder(access: BasicAuth): (req: Request, path: string, kind: 'file' | 'folder') => boolean {
+export function readableUnder(access: BasicAuth): ReadCheck {
   return (req, path, kind) => access.check(access.user(req), path, kind === 'file' ? 'read' : 'list') === 'allow';
 }
