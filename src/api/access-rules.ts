@@ -180,6 +180,7 @@ export interface Login {
  * anonymous rules. A logged-in user gets the better of their own access and anonymous access.
  */
 export class AccessRules {
+  /** @internal The logins by user name; the command line counts and checks them. */
   readonly logins = new Map<string, Login>();
   private readonly anonymous = new GrantList();
 
@@ -211,6 +212,7 @@ export class AccessRules {
   }
 
   /**
+   * @internal
    * The weakest access anywhere at or below `segments`. Access only changes at a rule's path,
    * so checking `segments` and every rule path below it is enough.
    */
@@ -224,17 +226,17 @@ export class AccessRules {
     return weakest;
   }
 
-  /** True when some rule allows writing somewhere. */
+  /** @internal True when some rule allows writing somewhere. */
   get writes(): boolean {
     return this.anonymous.writes || [...this.logins.values()].some((login) => login.grants.writes);
   }
 
-  /** Users whose secret is a plain password (worth a warning). */
+  /** @internal Users whose secret is a plain password (worth a warning). */
   get plainPasswordUsers(): string[] {
     return [...this.logins].filter(([, login]) => login.secret.kind === 'plain').map(([user]) => user);
   }
 
-  /** Turns every ":rw" into ":ro" (the --read-only switch). */
+  /** @internal Turns every ":rw" into ":ro" (the --read-only switch). */
   readOnly(): void {
     this.anonymous.readOnly();
     for (const login of this.logins.values()) login.grants.readOnly();

@@ -21,7 +21,7 @@ const KEEP_STATUSES = new Set([204, 206, 304]);
  * the client accepts, while streaming; `Vary: Accept-Encoding` is added to every response
  * of such a type; a strong ETag becomes weak on a compressed one. Responses that already have
  * a Content-Encoding, partial (206) and bodiless ones, server-sent events and bodies under
- * `threshold` are left alone.
+ * `threshold` are left alone. HEAD gets the head GET would get.
  */
 export function compress(handler: Handler, options: CompressOptions = {}): Handler {
   const threshold = options.threshold ?? MIN_COMPRESS_BYTES;
@@ -51,14 +51,25 @@ function watch(req: Request, res: Response, coding: string | null, threshold: nu
     delete (res as Partial<Response>).drain;
   };
   res.end = (body?: Body): void => {
-    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    const encoder = decide(req, res, coding, length >= threshold);
+    const head = req.method === 'HEAD';
+    // A HEAD handler that only declares the length it would send is judged by that length.
+    const length = body !== undefined ? byteLength(body) : head ? declaredLength(res) : 0;
+    const encoder = decide(res, coding, length >= threshold);
     giveBack();
-    if (encoder === null) end(body);
-    else pipeThrough(encoder, write, end, drain).end(body);
+    if (encoder === null) {
+      end(body);
+    } else if (head && body === undefined) {
+      // HEAD without a body: the compressed length is unknown, so the head goes out as a
+      // stream's would (no Content-Length), still naming the coding a GET would get.
+      encoder.destroy();
+      write(EMPTY);
+      end();
+    } else {
+      pipeThrough(encoder, write, end, drain).end(body);
+    }
   };
   res.write = (chunk: Body): boolean => {
-    const encoder = decide(req, res, coding, true);
+    const encoder = decide(res, coding, true);
     giveBack();
     if (encoder === null) return res.write(chunk);
     const input = pipeThrough(encoder, write, end, drain);
@@ -72,18 +83,32 @@ function watch(req: Request, res: Response, coding: string | null, threshold: nu
 }
 
 /** Sets the headers for what was decided; returns the compressor, or null to send as is. */
-function decide(req: Request, res: Response, coding: string | null, bigEnough: boolean): Transform | null {
+function decide(res: Response, coding: string | null, bigEnough: boolean): Transform | null {
   if (res.headersSent || KEEP_STATUSES.has(res.status) || res.status < 200) return null;
   if (res.getHeader('content-encoding') !== undefined) return null;
   const type = res.getHeader('content-type');
   if (type === undefined || !isCompressible(type) || type.startsWith('text/event-stream')) return null;
   addVary(res);
-  if (coding === null || !bigEnough || req.method === 'HEAD') return null;
+  // HEAD is compressed like GET (the server sends none of the body), so its Content-Encoding,
+  // ETag and Content-Length are the ones GET would have; HEAD is rare enough for the CPU.
+  if (coding === null || !bigEnough) return null;
   res.setHeader('Content-Encoding', coding);
   res.removeHeader('content-length');
   const etag = res.getHeader('etag');
   if (etag?.startsWith('"') === true) res.setHeader('ETag', `W/${etag}`);
   return createCompressor(coding);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function byteLength(body: Body): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}
+
+/** The Content-Length the handler set, or 0. */
+function declaredLength(res: Response): number {
+  const value = res.getHeader('content-length');
+  return value === undefined ? 0 : Number(value);
 }
 
 function addVary(res: Response): void {

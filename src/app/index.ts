@@ -1,9 +1,9 @@
 import { DEFAULT_SERVER_OPTIONS, Router, type BasicAuth } from '../index.js';
-import { addFileRoutes, type ReadCheck } from './files/index.js';
+import { addFileRoutes, readableUnder, type ReadCheck } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
-export { discardUploadsInFlight, parseDestination, removeStaleUploads } from './files/index.js';
+export { accessNeed, discardUploadsInFlight, parseDestination, removeStaleUploads } from './files/index.js';
 
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */
@@ -62,9 +62,4 @@ export async function createApp(options: AppOptions): Promise<Router> {
     res.end();
   });
   return router;
-}
-
-/** Archives hold what the access rules let the requester open: files to read, folders to list. */
-function readableUnder(access: BasicAuth): ReadCheck {
-  return (req, path, kind) => access.check(access.user(req), path, kind === 'file' ? 'read' : 'list') === 'allow';
 }

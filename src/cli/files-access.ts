@@ -1,18 +1,15 @@
 // Applies the access rules to /files/: rule paths are paths inside the served directory.
-import type { Need } from '../api/access-rules.js';
 import { pathSegments } from '../api/access-rules.js';
-import { parseDestination } from '../app/index.js';
+import { accessNeed, parseDestination } from '../app/index.js';
 import type { BasicAuth, Middleware, Request } from '../index.js';
 
 const PREFIX = '/files/';
 
 /**
- * Reads need read access, folder URLs (ending in "/") only need to lead somewhere readable,
- * and every other method needs write access. Removing a name takes everything below it
- * along (DELETE and MOVE of a folder), so those need write access to the whole tree: a
- * deeper read-only rule stops them. COPY and MOVE also need write access to the whole tree
- * at their Destination, which they create or replace. Checked before the file server looks
- * at the disk, so a refused path answers the same whether it exists or not.
+ * Each name needs what the file server's `accessNeed` says for its method; COPY and MOVE also
+ * need write access to the whole tree at their Destination, which they create or replace.
+ * Checked before the file server looks at the disk, so a refused path answers the same whether
+ * it exists or not.
  */
 export function filesAccess(auth: BasicAuth): Middleware {
   return (next) => (req, res) => {
@@ -27,7 +24,7 @@ export function filesAccess(auth: BasicAuth): Middleware {
     // ".." and the like: the file server refuses these names with 400 before touching the disk.
     if (pathSegments(name) === null) return next(req, res);
     const user = auth.user(req);
-    let verdict = auth.check(user, name, sourceNeed(req.method, name));
+    let verdict = auth.check(user, name, accessNeed(req.method, name));
     if (verdict === 'allow' && (req.method === 'COPY' || req.method === 'MOVE')) {
       const to = destinationName(req);
       // A Destination the file server cannot use gets its own answer there (400, 403 or 502).
@@ -35,26 +32,6 @@ export function filesAccess(auth: BasicAuth): Middleware {
     }
     return verdict === 'allow' ? next(req, res) : auth.refuse(res, verdict);
   };
-}
-
-function sourceNeed(method: string, name: string): Need {
-  switch (method) {
-    case 'GET':
-    case 'HEAD':
-    case 'OPTIONS':
-      return name === '' || name.endsWith('/') ? 'list' : 'read';
-    // PROPFIND lists a folder (Depth 1), showing only the members that may be opened.
-    case 'PROPFIND':
-      return 'list';
-    // COPY reads a whole tree (Depth): read access there covers everything below.
-    case 'COPY':
-      return 'read';
-    case 'DELETE':
-    case 'MOVE':
-      return 'write-tree';
-    default:
-      return 'write';
-  }
 }
 
 /** The name a COPY or MOVE writes to, as the file server reads it; null when it cannot be used. */

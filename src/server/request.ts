@@ -81,6 +81,10 @@ export class Request {
   get contentLength(): number | undefined {
     return this.head.contentLength >= 0 ? this.head.contentLength : undefined;
   }
+  /** True when the client asks to switch protocols: HTTP/1.1, an Upgrade field, and Connection naming it. */
+  get upgrade(): boolean {
+    return this.head.upgrade;
+  }
 
   /** A header's value (name in any case); repeated fields are joined with ", ". */
   header(name: string): string | undefined {

@@ -1,12 +1,13 @@
 // Drives a middleware with a stand-in request and response, without sockets.
 
-/** A request with `method`, `path` (raw), `headers` (lower-case names) and `remoteAddress`. */
-export function fakeRequest({ method = 'GET', path = '/', headers = {}, remoteAddress = '127.0.0.1' } = {}) {
+/** A request with `method`, `path` (raw), `headers` (lower-case names), `remoteAddress` and `upgrade`. */
+export function fakeRequest({ method = 'GET', path = '/', headers = {}, remoteAddress = '127.0.0.1', upgrade = false } = {}) {
   return {
     method,
     path,
     target: path,
     remoteAddress,
+    upgrade,
     header: (name) => headers[name.toLowerCase()],
   };
 }

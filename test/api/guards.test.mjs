@@ -79,6 +79,19 @@ test('origin guard: same-origin requests, safe methods and requests without the 
   assert.equal((await run(originGuard(), { method: 'POST', headers: { host: 'x.example', origin: 'https://x.example' } })).status, 200, 'behind a TLS proxy, without scheme');
 });
 
+test('origin guard: a WebSocket handshake is checked as an unsafe request, though it is a GET', async () => {
+  const guard = originGuard({ scheme: 'http', allow: ['https://app.example.com'] });
+  const upgrade = { ...own, connection: 'Upgrade', upgrade: 'websocket' };
+  for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+    const result = await run(guard, { upgrade: true, headers: { ...upgrade, ...headers } });
+    assert.equal(result.status, 403, JSON.stringify(headers));
+    assert.equal(result.passed, false);
+  }
+  for (const headers of [{ origin: 'http://localhost:4221', 'sec-fetch-site': 'same-origin' }, {}, { origin: 'https://app.example.com' }]) {
+    assert.equal((await run(guard, { upgrade: true, headers: { ...upgrade, ...headers } })).status, 200, JSON.stringify(headers));
+  }
+});
+
 test('origin guard: allowed origins are exempt', async () => {
   const guard = originGuard({ allow: ['https://app.example.com/'] });
   const allowed = { ...own, origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site' };

@@ -40,6 +40,24 @@ test('the package ships dist/ with an executable CLI and the license, and no sou
   await assert.rejects(stat(path.join(installed, 'test')), { code: 'ENOENT' });
 });
 
+test('the manifest names the repository, and the README shows only images npm can resolve from it', async () => {
+  const installed = path.join(app, 'node_modules', 'wirehttp');
+  const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8'));
+  assert.deepEqual(manifest.repository, { type: 'git', url: 'git+https://github.com/wirehttp/wirehttp.git' });
+  assert.equal(manifest.homepage, 'https://github.com/wirehttp/wirehttp#readme');
+  assert.deepEqual(manifest.bugs, { url: 'https://github.com/wirehttp/wirehttp/issues' });
+  assert.ok(manifest.keywords.includes('hono') && manifest.keywords.includes('websocket'), manifest.keywords.join(', '));
+  // npm's page resolves a relative image against the repository: each must be a file there.
+  const readme = await readFile(path.join(installed, 'README.md'), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length > 0);
+  for (const image of images) {
+    if (/^https:\/\//.test(image)) continue;
+    assert.doesNotMatch(image, /^(\/|\.\.)/, `${image}: relative to the repository's root`);
+    await stat(path.join(ROOT, image));
+  }
+});
+
 test('npx wirehttp starts the server from the installed package', async () => {
   // Its own process group, so stopping it stops npx and the server npx started.
   const proc = spawn('npx', ['--no-install', 'wirehttp', '--port', '0', '--quiet'], {
@@ -86,7 +104,7 @@ test("import { createServer } from 'wirehttp' works; deep imports are refused", 
 
 test('the installed types type-check a TypeScript consumer', async () => {
   const source = `
-    import { createServer, Router, HttpError, serve, type Request, type Response, type ServerOptions } from 'wirehttp';
+    import { basicAuth, createServer, Router, HttpError, serve, type Request, type Response, type ServerOptions } from 'wirehttp';
     import { serveFiles } from 'wirehttp/files';
     import { compress } from 'wirehttp/compress';
     const options: Partial<ServerOptions> = { maxBodyBytes: 1024, headersTimeoutMs: 5000 };
@@ -99,6 +117,7 @@ test('the installed types type-check a TypeScript consumer', async () => {
     const done: Promise<void> = server.close(100);
     void ready; void done;
     router.get('/static/*', serveFiles('./public', { listing: false, uploads: false, hidden: false }));
+    router.get('/app/*', serveFiles('./app', { index: true, spa: true, maxPathDepth: 8, access: basicAuth({ rules: ['@/:ro'], paths: 'handler' }) }));
     const compressed = createServer(compress(router.handle, { threshold: 2048, codings: ['gzip'] }));
     compressed.on('upgrade', (req, socket, head) => {
       const url: string = req.url;

@@ -138,3 +138,45 @@ test('a compressed stream waits for a client that does not read', async () => {
 test('an unknown coding in the options is refused at once', () => {
   assert.throws(() => compress(router.handle, { codings: ['lzma'] }), /unsupported coding "lzma"/);
 });
+
+test('HEAD carries the Content-Encoding, Vary, ETag and length GET would, without a body', async () => {
+  const headAware = new Router().get('/declared', (req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    if (req.method === 'HEAD') {
+      res.setHeader('Content-Length', Buffer.byteLength(TEXT));
+      res.end();
+    } else {
+      res.end(TEXT);
+    }
+  });
+  const server = createServer(compress((req, res) => (req.path === '/declared' ? headAware.handle(req, res) : router.handle(req, res))));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  const ask = async (method, path, acceptEncoding) => {
+    const request = `${method} ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: ${acceptEncoding}\r\nConnection: close\r\n\r\n`;
+    const { raw } = await exchange(port, request, { idleMs: 10_000 });
+    return parseResponses(raw, { headRequests: method === 'HEAD' ? [0] : [] })[0];
+  };
+  try {
+    // A HEAD answer has no framing of its own (no Transfer-Encoding); a HEAD handler that only
+    // declares its length cannot know the compressed one, so it goes without Content-Length.
+    const cases = { '/whole': ['content-encoding', 'vary', 'etag', 'content-length'], '/stream': ['content-encoding', 'vary'], '/declared': ['content-encoding', 'vary'] };
+    for (const [path, named] of Object.entries(cases)) {
+      for (const coding of ['gzip', 'br', 'identity']) {
+        const get = await ask('GET', path, coding);
+        const head = await ask('HEAD', path, coding);
+        assert.equal(head.status, 200);
+        for (const name of named) assert.equal(head.headers[name], get.headers[name], `${coding} HEAD ${path}: ${name}`);
+        assert.equal(head.headers['content-encoding'], coding === 'identity' ? undefined : coding, `${coding} HEAD ${path}`);
+        assert.equal(head.headers.vary, 'Accept-Encoding');
+        assert.equal(head.body.length, 0);
+      }
+    }
+    // Nothing follows a HEAD answer on the connection: the next response parses cleanly.
+    const { raw } = await exchange(port, 'HEAD /whole HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\nGET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { idleMs: 10_000 });
+    const [head, next] = parseResponses(raw, { headRequests: [0] });
+    assert.equal(head.headers['content-encoding'], 'gzip');
+    assert.equal(next.body.toString(), 'tiny');
+  } finally {
+    await server.close(100);
+  }
+});

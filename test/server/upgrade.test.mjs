@@ -252,3 +252,26 @@ test('guardUpgrade runs handler wrappers on upgrades: refused ones get the wrapp
     await server.close(100);
   }
 });
+
+test('the host and origin guards refuse rebound and cross-site upgrades through guardUpgrade', async () => {
+  const { guardUpgrade, hostGuard, originGuard } = await import('../../dist/index.js');
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  const guards = (next) => hostGuard()(originGuard({ scheme: 'http' })(next));
+  const server = createServer(guards(plain));
+  server.on('upgrade', guardUpgrade(guards, (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const ws = await open(`ws://127.0.0.1:${port}/`, { origin: `http://127.0.0.1:${port}` });
+    await echoes(ws);
+    ws.close();
+    await closed(ws);
+    await assert.rejects(open(`ws://127.0.0.1:${port}/`, { origin: 'https://evil.example' }), /Unexpected server response: 403/);
+    await assert.rejects(open(`ws://127.0.0.1:${port}/`, { headers: { 'sec-fetch-site': 'cross-site' } }), /Unexpected server response: 403/);
+    // DNS rebinding: a page whose own name now points at 127.0.0.1 is "same origin" by its Host.
+    await assert.rejects(open(`ws://127.0.0.1:${port}/`, { headers: { host: `rebound.example:${port}` }, origin: `http://rebound.example:${port}` }), /Unexpected server response: 421/);
+    assert.equal(wss.clients.size, 0);
+  } finally {
+    await server.close(100);
+  }
+});

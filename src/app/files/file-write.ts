@@ -7,7 +7,7 @@ import { BodyIncomplete } from './file-sink.js';
 import { fsError } from './fs-errors.js';
 import { isFormUpload, storeForm } from './form-upload.js';
 import { isMoveRequest, moveFile } from './move.js';
-import { mountPath } from './mount.js';
+import { nameUrl } from './mount.js';
 import { assertCreatable, assertInside, locate, type FileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 
@@ -65,7 +65,7 @@ export async function storeFile(root: FileRoot, req: Request, res: Response, nam
   }
   res.status = req.method === 'PUT' && exists ? 204 : 201;
   res.setHeader('ETag', entityTag(stored));
-  if (res.status === 201) res.setHeader('Location', fileUrl(req, name.segments, false));
+  if (res.status === 201) res.setHeader('Location', nameUrl(req, name.segments, false));
   res.end();
 }
 
@@ -81,7 +81,7 @@ async function makeDirectory(root: FileRoot, req: Request, res: Response, name: 
     throw conflictOrFsError(error);
   });
   res.status = 201;
-  res.setHeader('Location', fileUrl(req, name.segments, true));
+  res.setHeader('Location', nameUrl(req, name.segments, true));
   res.end();
 }
 
@@ -157,7 +157,3 @@ export function conflictOrFsError(error: unknown): Error {
   return fsError(error);
 }
 
-/** The URL path of a stored name, below where the file server is mounted ("/files/"). */
-function fileUrl(req: Request, segments: readonly string[], directory: boolean): string {
-  return `${mountPath(req)}${segments.map(encodeURIComponent).join('/')}${directory ? '/' : ''}`;
-}

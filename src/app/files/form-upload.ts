@@ -6,6 +6,7 @@ import { HttpError, type Request, type Response } from '../../index.js';
 import { stageFile, type StagedFile } from './atomic-write.js';
 import { fsError } from './fs-errors.js';
 import { wantsJson } from './listing.js';
+import { nameUrl } from './mount.js';
 import { assertCreatable, assertInside, locate, parseFileName, type FileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 
@@ -87,7 +88,7 @@ export async function storeForm(root: WriteRoot, req: Request, res: Response, na
     await Promise.all(received.map((file) => file.staged.discard()));
     throw fsError(error);
   }
-  const stored = received.map((file) => ({ name: file.segments.join('/'), url: fileUrl(file.segments), size: file.staged.stats.size }));
+  const stored = received.map((file) => ({ name: file.segments.join('/'), url: nameUrl(req, file.segments, false), size: file.staged.stats.size }));
   res.status = 201;
   if (!name.directory && stored[0] !== undefined) res.setHeader('Location', stored[0].url);
   if (wantsJson(req.header('accept'))) {
@@ -170,8 +171,4 @@ async function receiveFiles(
     throw outcome.failure;
   }
   return received;
-}
-
-function fileUrl(segments: readonly string[]): string {
-  return `/files/${segments.map(encodeURIComponent).join('/')}`;
 }

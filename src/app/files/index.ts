@@ -2,6 +2,7 @@
  * The file server's public entry: everything the application and the CLI may use of it.
  * The rest of this folder is its inside.
  */
+export { accessNeed, readableUnder } from './access.js';
 export { addFileRoutes } from './routes.js';
 export type { ReadCheck } from './file-server.js';
 export { discardUploadsInFlight, removeStaleUploads } from './atomic-write.js';

@@ -29,3 +29,8 @@ export function mountPath(req: Request): string {
   for (let i = tail.split('/').length; i > 0 && at > 0; i--) at = path.lastIndexOf('/', at - 1);
   return path.slice(0, at + 1);
 }
+
+/** The URL path of the name `segments` below the mount, each segment percent-encoded ("/files/a%20b/c.txt"). */
+export function nameUrl(req: Request, segments: readonly string[], directory: boolean): string {
+  return `${mountPath(req)}${segments.map(encodeURIComponent).join('/')}${directory && segments.length > 0 ? '/' : ''}`;
+}

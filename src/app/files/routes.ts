@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_SERVER_OPTIONS, HttpError, type BasicAuth, type Handler, type Request, type Response, type Router } from '../../index.js';
+import { guardNames, readableUnder } from './access.js';
 import { answeringLocked, DAV_METHODS, DavSpace, type FileSpace } from './dav/index.js';
 import { FileCache } from './file-cache.js';
 import type { FileServer, FolderPages, ReadCheck } from './file-server.js';
@@ -39,6 +40,19 @@ export interface ServeFilesOptions {
   uploads?: boolean;
   /** Most path segments an upload may name, folders created on the way included (414 beyond); default 64. */
   maxPathDepth?: number;
+  /** Largest resumable upload (Upload-Length, 413 beyond); default 64 MiB, the server's default body limit. */
+  maxUploadBytes?: number;
+  /** A folder URL whose folder holds an index.html serves that file instead of the listing (JSON listings stay); default false. */
+  index?: boolean;
+  /** A name that does not exist, asked for by a client that accepts HTML, gets the served directory's index.html with 200 (single-page apps); default false. */
+  spa?: boolean;
+  /**
+   * Logins and per-path rules, from `basicAuth({ rules, paths: 'handler' })`: rule paths are
+   * paths inside the served directory. Each request's name is checked (reads, listings, writes,
+   * deletes of whole trees), and listings, searches and archives show only what the requester
+   * may open. Default: none, everything the other options allow.
+   */
+  access?: BasicAuth;
 }
 
 /** As the CLI's --max-path-depth by default. */
@@ -135,13 +149,16 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const hidden = options.hidden ?? false;
   const maxPathDepth = options.maxPathDepth ?? DEFAULT_MAX_PATH_DEPTH;
   const allow = methodsOf(routes).join(', ');
+  const access = options.access ?? null;
+  const pages: FolderPages = { index: options.index ?? false, spa: options.spa ?? false };
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const root: FileRoot = { realRoot, hidden, maxPathDepth, access: null };
+    const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
-    const uploads = fileServerTusHost(root, DEFAULT_SERVER_OPTIONS.maxBodyBytes);
-    const server: FileServer = { root, cache: new FileCache(), pages: NO_PAGES, listing: options.listing ?? true, allow, uploads, readable: everything, dav: null };
-    files = dispatcher(server, routes);
+    const uploads = fileServerTusHost(root, options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes);
+    const readable = access === null ? everything : readableUnder(access);
+    const server: FileServer = { root, cache: new FileCache(), pages, listing: options.listing ?? true, allow, uploads, readable, dav: null };
+    files = dispatcher(server, routes, access === null ? null : guardNames(access, hidden));
     return files;
   });
   // A missing directory fails each request (500, reported), not the process.
@@ -149,13 +166,10 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   return (req, res) => (files === null ? ready.then((handler) => handler(req, res)) : files(req, res));
 }
 
-/** A library mount has no access rules of its own: archives hold everything shown. */
+/** A library mount without access rules: archives hold everything shown. */
 function everything(): boolean {
   return true;
 }
-
-/** serveFiles serves what is asked for: no index.html in place of a listing, no single-page fallback. */
-const NO_PAGES: FolderPages = { index: false, spa: false };
 
 /** Rows served relative to where the file server is mounted (the rest are the CLI's own). */
 function underMount(route: FileRoute): boolean {
@@ -168,9 +182,12 @@ function methodsOf(routes: readonly FileRoute[]): string[] {
   return methods.includes('GET') && !methods.includes('HEAD') ? ['GET', 'HEAD', ...methods.filter((m) => m !== 'GET')] : methods;
 }
 
-/** One handler for `routes`, chosen by method (GET also answers HEAD); others get 405 with Allow. */
-function dispatcher(server: FileServer, routes: readonly FileRoute[]): Handler {
-  const byMethod = new Map(routes.map((route) => [route.method, bind(server, route)]));
+/**
+ * One handler for `routes`, chosen by method (GET also answers HEAD); others get 405 with Allow.
+ * `guard` (serveFiles' access rules) wraps each route, so a method not answered is 405 for all.
+ */
+function dispatcher(server: FileServer, routes: readonly FileRoute[], guard: ((next: Handler) => Handler) | null = null): Handler {
+  const byMethod = new Map(routes.map((route) => [route.method, guard === null ? bind(server, route) : guard(bind(server, route))]));
   const get = byMethod.get('GET');
   if (get !== undefined && !byMethod.has('HEAD')) byMethod.set('HEAD', get);
   return (req, res) => {

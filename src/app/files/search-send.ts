@@ -1,6 +1,7 @@
 import type { Request, Response } from '../../index.js';
 import { escapeHtml } from './listing-page.js';
 import type { MayOpen } from './may-open.js';
+import { nameUrl } from './mount.js';
 import { LISTING_STYLE } from './listing-assets.js';
 import { wantsJson } from './listing.js';
 import { searchNames, SEARCH_LIMITS, type SearchEnd, type SearchHit } from './search.js';
@@ -28,7 +29,7 @@ export function sendSearch(req: Request, res: Response, dir: string, segments: r
   }
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`);
-  return res.send(htmlPieces(segments, term, hits));
+  return res.send(htmlPieces(nameUrl(req, segments, true), segments, term, hits));
 }
 
 /** The hits the requester may open; the walk's limits still count every name it found. */
@@ -68,9 +69,9 @@ const END_TEXT: Record<SearchEnd, string> = {
   time: `Stopped after ${SEARCH_LIMITS.timeMs / 1000} s; try a longer term or a smaller folder.`,
 };
 
-async function* htmlPieces(segments: readonly string[], term: string, hits: AsyncGenerator<SearchHit, SearchEnd>): AsyncGenerator<string> {
+/** `base`: the searched folder's URL path, ending in "/"; the links start with it. */
+async function* htmlPieces(base: string, segments: readonly string[], term: string, hits: AsyncGenerator<SearchHit, SearchEnd>): AsyncGenerator<string> {
   const where = `/${segments.map((s) => `${s}/`).join('')}`;
-  const base = `/files/${segments.map((s) => `${encodeURIComponent(s)}/`).join('')}`;
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Search ${escapeHtml(where)} for ${escapeHtml(term)}</title><link rel="icon" href="/favicon.ico">

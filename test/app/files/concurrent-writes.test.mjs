@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 const WRITERS = 50;
 const ROUNDS = 8;
@@ -14,7 +14,7 @@ let dir;
 let server;
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-race-'));
-  server = await startCli(['--directory', dir, '--quiet']);
+  server = await startFileServer(['--directory', dir, '--quiet']);
 });
 after(async () => {
   await server.stop();

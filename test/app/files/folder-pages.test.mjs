@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 let dir;
 before(async () => {
@@ -17,7 +17,7 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 async function withServer(args, body) {
-  const server = await startCli(['--directory', dir, '--quiet', ...args]);
+  const server = await startFileServer(['--directory', dir, '--quiet', ...args]);
   try {
     await body(`http://127.0.0.1:${server.port}/files/`);
   } finally {

@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { connect, exchange, parseResponses, rssOf, startCli } from '../../helpers.mjs';
+import { connect, exchange, parseResponses, rssOf } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 const BOUNDARY = '----wirehttpFormBoundary7MA4YWxkTrZu0gW';
 
@@ -40,7 +41,7 @@ let dir;
 let server;
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-form-'));
-  server = await startCli(['--directory', dir, '--quiet']);
+  server = await startFileServer(['--directory', dir, '--quiet']);
 });
 after(async () => {
   await server.stop();

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 let dir;
 before(async () => {
@@ -22,7 +22,7 @@ async function put(port, name, body = 'x') {
 const nested = (depth, leaf = 'f.txt') => [...Array.from({ length: depth - 1 }, (_, i) => `d${i}`), leaf].join('/');
 
 test('the default depth is 64 segments: 64 is stored, 65 (or 1,500) is 414 and creates nothing', async () => {
-  const server = await startCli(['--directory', dir, '--quiet']);
+  const server = await startFileServer(['--directory', dir, '--quiet']);
   try {
     for (const depth of [65, 1500]) {
       const res = await put(server.port, nested(depth));
@@ -40,7 +40,7 @@ test('the default depth is 64 segments: 64 is stored, 65 (or 1,500) is 414 and c
 test('--max-path-depth sets the bound; names the filesystem would refuse are refused first', async () => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir);
-  const server = await startCli(['--directory', dir, '--quiet', '--max-path-depth', '3']);
+  const server = await startFileServer(['--directory', dir, '--quiet', '--max-path-depth', '3']);
   try {
     assert.equal((await put(server.port, 'a/b/c.txt')).status, 201);
     assert.equal((await put(server.port, 'a/b/c/d.txt')).status, 414);
@@ -53,7 +53,7 @@ test('--max-path-depth sets the bound; names the filesystem would refuse are ref
     assert.equal((await put(server.port, `a/${'é'.repeat(128)}`)).status, 400, '256 bytes in UTF-8');
     assert.equal((await put(server.port, `a/${'n'.repeat(255)}`)).status, 201, '255 bytes fit');
     const tooLongPath = ['p'.repeat(250), 'q'.repeat(250), 'r'.repeat(250)].join('/');
-    const deep = await startCli(['--directory', dir, '--quiet', '--max-path-depth', '100']);
+    const deep = await startFileServer(['--directory', dir, '--quiet', '--max-path-depth', '100']);
     try {
       const segments = Array.from({ length: 17 }, (_, i) => `${i}`.padEnd(250, 's'));
       assert.equal((await put(deep.port, segments.join('/'))).status, 414, 'a path over PATH_MAX');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { searchNames } from '../../../dist/app/files/search.js';
-import { startCli } from '../../helpers.mjs';
+import { startFileServer } from './file-server.mjs';
 
 let dir;
 let server;
@@ -22,7 +22,7 @@ before(async () => {
   await mkdir(path.join(dir, '.wirehttp'));
   await writeFile(path.join(dir, '.wirehttp/report-lock'), 'x');
   await Promise.all(Array.from({ length: 40 }, (_, i) => writeFile(path.join(dir, 'many', `item-${i}.bin`), '')));
-  server = await startCli(['--directory', dir, '--quiet']);
+  server = await startFileServer(['--directory', dir, '--quiet']);
 });
 after(async () => {
   await server.stop();
