@@ -80,17 +80,17 @@ describe('listings show only what the requester may open', () => {
     const root = await pageOf('/files/');
     assert.match(root.html, /href="\?login">Log in</);
     assert.doesNotMatch(root.html, /Logged in as/);
-    assert.deepEqual(root.can, { write: false });
+    assert.deepEqual(root.can, { write: false, move: true });
     assert.deepEqual(root.changeable, { drop: true, pub: false }, '@/drop:rw covers the folder itself');
     const drop = await pageOf('/files/drop/');
-    assert.deepEqual(drop.can, { write: true });
+    assert.deepEqual(drop.can, { write: true, move: true });
     const home = await pageOf('/files/home/alice/', alice);
     assert.match(home.html, /Logged in as <strong>alice<\/strong>/);
     assert.doesNotMatch(home.html, /Log in</);
-    assert.deepEqual(home.can, { write: true });
+    assert.deepEqual(home.can, { write: true, move: true });
     assert.deepEqual(home.changeable, { 'diary.txt': true });
     const pub = await pageOf('/files/pub/', alice);
-    assert.deepEqual(pub.can, { write: false }, 'alice only reads /pub');
+    assert.deepEqual(pub.can, { write: false, move: true }, 'alice only reads /pub');
     assert.deepEqual(pub.changeable, { docs: false, internal: false, 'readme.txt': false });
   });
 
@@ -120,7 +120,7 @@ test('a folder with a read-only path below it is not offered for rename or delet
     const html = (await call(server.port, 'GET', '/files/')).body.toString();
     const data = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
     assert.deepEqual(data.entries.map((row) => [row[0], row[4]]), [['shared', 0]]);
-    assert.deepEqual(data.can, { write: true });
+    assert.deepEqual(data.can, { write: true, move: true });
     assert.doesNotMatch(html, /Log in|Logged in/, 'no logins: nobody to log in as');
     const shared = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec((await call(server.port, 'GET', '/files/shared/')).body.toString())[1]);
     assert.deepEqual(shared.entries.map((row) => [row[0], row[4]]), [['archive', 0], ['empty', 1]]);

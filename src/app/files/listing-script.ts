@@ -10,6 +10,7 @@
 import { ACTIONS } from './listing-script/actions.js';
 import { DROP } from './listing-script/drop.js';
 import { KEYBOARD } from './listing-script/keyboard.js';
+import { RENAME } from './listing-script/rename.js';
 import { RESUMABLE } from './listing-script/resumable.js';
 import { ROWS } from './listing-script/rows.js';
 import { SORT } from './listing-script/sort.js';
@@ -25,5 +26,5 @@ const START = String.raw`
 
 export const LISTING_SCRIPT = `
 (function () {
-  'use strict';${[ROWS, SORT, KEYBOARD, ACTIONS, TOOLBAR, UPLOADS, RESUMABLE, DROP, START].join('')}})();
+  'use strict';${[ROWS, SORT, KEYBOARD, ACTIONS, RENAME, TOOLBAR, UPLOADS, RESUMABLE, DROP, START].join('')}})();
 `;

@@ -17,7 +17,7 @@ import { searchTerm, sendSearch } from './search-send.js';
 /** The file server's reading routes: GET and HEAD on a file or a folder. */
 
 /** GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's "/" form. */
-export async function get({ root, cache, pages, listing, readable }: FileServer, req: Request, res: Response): Promise<void> {
+export async function get({ root, cache, pages, listing, readable, dav }: FileServer, req: Request, res: Response): Promise<void> {
   const key = requestName(req);
   const now = Date.now();
   const hit = cache.fresh(key, now);
@@ -66,7 +66,7 @@ export async function get({ root, cache, pages, listing, readable }: FileServer,
       throw fsError(error);
     });
     const shown = entries.filter((entry) => opens([...name.segments, entry.name], entry.type));
-    sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments));
+    sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments, dav !== null));
     return;
   }
   const base = name.segments.at(-1);

@@ -74,22 +74,53 @@ test('an upload over an existing name asks first: replace, skip, skip all', { ti
   }
 });
 
-test('rename in place and move into a folder, from the row', { timeout: 60_000 }, async (t) => {
+test('rename and move from the row go through WebDAV MOVE, asking before replacing', { timeout: 60_000 }, async (t) => {
   const browser = await launch(t);
   if (browser === null) return;
   const { page } = browser;
-  const answers = ['renamed.txt', 'photos/moved.txt'];
+  const answers = ['renamed.txt', 'photos/moved.txt', 'taken.txt', 'taken.txt', 'new/deeper/here.txt'];
   page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+  const moves = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'GET') moves.push({ method: request.method(), url: request.url(), destination: request.headers().destination, overwrite: request.headers().overwrite });
+  });
   try {
     await writeFile(path.join(dir, 'draft.txt'), 'draft');
+    await writeFile(path.join(dir, 'other.txt'), 'other');
+    await writeFile(path.join(dir, 'taken.txt'), 'taken');
     await page.goto(base);
     await page.click('tr[data-name="draft.txt"] button.rename');
     await page.waitForSelector('tr[data-name="renamed.txt"]');
     assert.equal(await readFile(path.join(dir, 'renamed.txt'), 'utf8'), 'draft');
+    assert.deepEqual(moves.shift(), { method: 'MOVE', url: `${base}draft.txt`, destination: `${base}renamed.txt`, overwrite: 'F' });
     await page.click('tr[data-name="renamed.txt"] button.rename');
     await page.waitForSelector('tr[data-name="renamed.txt"]', { state: 'detached' });
     assert.equal(await readFile(path.join(dir, 'photos/moved.txt'), 'utf8'), 'draft');
     assert.match(await page.locator('#message').innerText(), /Moved "renamed.txt" to "photos\/moved.txt"/);
+    assert.equal(moves.shift().destination, `${base}photos/moved.txt`);
+
+    // An existing name: "Replace?" — skip keeps both, replace sends the MOVE again with Overwrite: T.
+    const ask = page.locator('dialog#ask');
+    await page.click('tr[data-name="other.txt"] button.rename');
+    await ask.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#ask-title').innerText(), 'Replace "taken.txt"?');
+    assert.equal(await ask.locator('[data-choice="replace-all"]').isVisible(), false);
+    await ask.locator('[data-choice="skip"]').click();
+    await ask.waitFor({ state: 'hidden' });
+    assert.equal(await readFile(path.join(dir, 'taken.txt'), 'utf8'), 'taken');
+    assert.equal(await readFile(path.join(dir, 'other.txt'), 'utf8'), 'other');
+    await page.click('tr[data-name="other.txt"] button.rename');
+    await ask.waitFor({ state: 'visible' });
+    await ask.locator('[data-choice="replace"]').click();
+    await page.waitForSelector('tr[data-name="other.txt"]', { state: 'detached' });
+    assert.equal(await readFile(path.join(dir, 'taken.txt'), 'utf8'), 'other');
+    assert.deepEqual(moves.splice(0).map((m) => `${m.method} ${m.overwrite}`), ['MOVE F', 'MOVE F', 'MOVE T']);
+
+    // Folders missing on the way are made first.
+    await page.click('tr[data-name="taken.txt"] button.rename');
+    await page.waitForSelector('tr[data-name="new"][data-type="directory"]');
+    assert.equal(await readFile(path.join(dir, 'new/deeper/here.txt'), 'utf8'), 'other');
+    assert.deepEqual(moves.splice(0).map((m) => `${m.method} ${new URL(m.url).pathname}`), ['MOVE /files/taken.txt', 'MKCOL /files/new/', 'MKCOL /files/new/deeper/', 'MOVE /files/taken.txt']);
   } finally {
     await browser.close();
   }

@@ -1,5 +1,5 @@
 // Messages, reloading the folder's entries, and the row actions that change a name.
-// Provides: show, errorText, refresh, deleteEntry, renameEntry. Uses: entries, order, can, hrefOf.
+// Provides: show, errorText, refresh, deleteEntry, confirmReplace. Uses: entries, order, can, hrefOf.
 // Part of the page's script (see listing-script.ts): one shared scope, assembled in order.
 
 export const ACTIONS = String.raw`
@@ -44,22 +44,24 @@ export const ACTIONS = String.raw`
       return res.text().then(function (text) { show('Could not delete "' + name + '": ' + errorText(res.status, text), true); });
     }, function () { show('Could not delete "' + name + '": the server did not answer.', true); });
   }
-  // Rename or move: a new name stays in this folder; "a/b" is below it, "/a/b" from the top.
-  function renameEntry(e) {
-    var name = e[NAME];
-    var answer = prompt('Rename or move "' + name + '" to:', name);
-    if (answer === null) return;
-    answer = answer.trim();
-    if (!answer || answer === name) return;
-    var base = answer.charAt(0) === '/' ? '/files/' : location.pathname;
-    var parts = answer.split('/').filter(function (s) { return s !== ''; });
-    if (parts.some(function (s) { return s === '.' || s === '..'; })) { show('Please give a name or a path without "." or "..".', true); return; }
-    var to = base + parts.map(encodeURIComponent).join('/');
-    fetch(hrefOf(e), { method: 'POST', headers: { 'Content-Type': 'application/x-wirehttp-move+json' }, body: JSON.stringify({ to: to }) }).then(function (res) {
-      if (res.ok) { show('Moved "' + name + '" to "' + answer + '".', false); return refresh(); }
-      return res.text().then(function (text) {
-        show('Could not move "' + name + '": ' + (res.status === 412 ? '"' + answer + '" exists already.' : errorText(res.status, text)), true);
+  // The question "Replace X?", one at a time (uploads in flight and a rename may all ask):
+  // resolves with the button chosen, "skip" when the dialog is closed otherwise.
+  var askDialog = document.getElementById('ask'), questions = Promise.resolve();
+  function confirmReplace(name, many) {
+    var answer = questions.then(function () {
+      return new Promise(function (resolve) {
+        document.getElementById('ask-title').textContent = 'Replace "' + name + '"?';
+        askDialog.querySelectorAll('[data-choice$="-all"]').forEach(function (b) { b.hidden = !many; });
+        askDialog.onclose = function () { resolve(askDialog.returnValue || 'skip'); };
+        askDialog.returnValue = '';
+        askDialog.showModal();
+        askDialog.querySelector('[data-choice="replace"]').focus();
       });
-    }, function () { show('Could not move "' + name + '": the server did not answer.', true); });
+    });
+    questions = answer;
+    return answer;
   }
+  askDialog.querySelectorAll('[data-choice]').forEach(function (b) {
+    b.addEventListener('click', function () { askDialog.close(b.dataset.choice); });
+  });
 `;

@@ -29,8 +29,8 @@ export const ROWS = String.raw`
   function hrefOf(e) { return encodeURIComponent(e[NAME]) + (e[DIR] ? '/' : ''); }
   var ROW_ACTIONS = [
     { cls: 'download', label: 'Download', icon: 'download', files: true, link: true },
-    { cls: 'rename', label: 'Rename or move', icon: 'rename', needs: 'change', run: renameEntry },
-    { cls: 'delete', label: 'Delete', icon: 'delete', needs: 'change', run: deleteEntry },
+    { cls: 'rename', label: 'Rename or move', icon: 'rename', needs: ['change', 'move'], run: renameEntry },
+    { cls: 'delete', label: 'Delete', icon: 'delete', needs: ['change'], run: deleteEntry },
   ];
   function cell(cls) { var td = document.createElement('td'); td.className = cls; return td; }
   function rowFor(pos) {
@@ -56,7 +56,7 @@ export const ROWS = String.raw`
     var actions = cell('row-actions');
     ROW_ACTIONS.forEach(function (action) {
       // "change" is the row's own flag (rename or delete it, with all below); others are the page's.
-      if (action.needs && !(action.needs === 'change' ? e[CHANGEABLE] === 1 : can[action.needs])) return;
+      if (action.needs && !action.needs.every(function (need) { return need === 'change' ? e[CHANGEABLE] === 1 : can[need]; })) return;
       if (action.files && e[DIR]) return;
       var el = document.createElement(action.link ? 'a' : 'button');
       if (action.link) { el.href = a.href; el.download = e[NAME]; } else el.type = 'button';

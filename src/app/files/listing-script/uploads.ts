@@ -1,7 +1,7 @@
 // Uploads: each file is PUT with If-None-Match: *, three at a time, with progress per file and
 // overall; a 412 asks "Replace X?" (replace, skip, and for many files replace all, skip all).
 // Provides: upload, fromFiles, askReplace, settle, fail, pathUrl, progress, pump, running.
-// Uses: show, errorText, refresh, icons, resumable (files from RESUMABLE_FROM up).
+// Uses: show, errorText, refresh, confirmReplace, icons, resumable (files from RESUMABLE_FROM up).
 // Part of the page's script (see listing-script.ts): one shared scope, assembled in order.
 
 export const UPLOADS = String.raw`
@@ -9,19 +9,10 @@ export const UPLOADS = String.raw`
   var overallBar = document.getElementById('overall'), overallText = document.getElementById('overall-text');
   var overallState = document.getElementById('overall-state');
   var jobs = [], queue = [], running = 0, policy = null, asking = Promise.resolve();
-  var askDialog = document.getElementById('ask');
   function ask(name, many) {
-    // One question at a time, even with three uploads in flight.
+    // After the previous answer, which may have been "replace all" or "skip all".
     var answer = asking.then(function () {
-      if (policy) return policy;
-      return new Promise(function (resolve) {
-        document.getElementById('ask-title').textContent = 'Replace "' + name + '"?';
-        askDialog.querySelectorAll('[data-choice$="-all"]').forEach(function (b) { b.hidden = !many; });
-        askDialog.onclose = function () { resolve(askDialog.returnValue || 'skip'); };
-        askDialog.returnValue = '';
-        askDialog.showModal();
-        askDialog.querySelector('[data-choice="replace"]').focus();
-      });
+      return policy || confirmReplace(name, many);
     }).then(function (choice) {
       if (choice === 'replace-all') { policy = 'replace'; return 'replace'; }
       if (choice === 'skip-all') { policy = 'skip'; return 'skip'; }
@@ -30,9 +21,6 @@ export const UPLOADS = String.raw`
     asking = answer;
     return answer;
   }
-  askDialog.querySelectorAll('[data-choice]').forEach(function (b) {
-    b.addEventListener('click', function () { askDialog.close(b.dataset.choice); });
-  });
   function pathUrl(path) { return path.split('/').map(encodeURIComponent).join('/'); }
   function upload(items) {
     if (items.length === 0) return;
