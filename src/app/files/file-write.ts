@@ -16,7 +16,7 @@ export interface FileRoot {
   hidden: boolean;
   /** Most path segments a PUT or POST may name (folders created on the way included). */
   maxPathDepth: number;
-  /** The access rules, for names a request reaches beyond its URL; null: everything allowed. */
+  /** The access rules, for what listings and the page show; null: everything allowed. */
   access: BasicAuth | null;
 }
 

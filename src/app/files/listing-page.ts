@@ -156,9 +156,11 @@ ${parent}<tbody id="entries"></tbody>
 `;
 }
 
-/** Who is logged in, or a way to log in when there are logins. */
+/** Who is logged in and a way to log out, or a way to log in when there are logins. */
 function renderViewer(access: PageAccess): string {
-  if (access.user !== null) return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span>`;
+  if (access.user !== null) {
+    return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span><button type="button" class="button" id="logout">Log out</button>`;
+  }
   return access.logins ? `<a class="button" id="login" href="?login">Log in</a>` : '';
 }
 

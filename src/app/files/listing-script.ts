@@ -13,6 +13,7 @@ import { KEYBOARD } from './listing-script/keyboard.js';
 import { RENAME } from './listing-script/rename.js';
 import { RESUMABLE } from './listing-script/resumable.js';
 import { ROWS } from './listing-script/rows.js';
+import { SESSION } from './listing-script/session.js';
 import { SORT } from './listing-script/sort.js';
 import { TOOLBAR } from './listing-script/toolbar.js';
 import { UPLOADS } from './listing-script/uploads.js';
@@ -26,5 +27,5 @@ const START = String.raw`
 
 export const LISTING_SCRIPT = `
 (function () {
-  'use strict';${[ROWS, SORT, KEYBOARD, ACTIONS, RENAME, TOOLBAR, UPLOADS, RESUMABLE, DROP, START].join('')}})();
+  'use strict';${[ROWS, SORT, KEYBOARD, ACTIONS, RENAME, TOOLBAR, SESSION, UPLOADS, RESUMABLE, DROP, START].join('')}})();
 `;

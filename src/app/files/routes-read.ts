@@ -13,6 +13,7 @@ import { requestName } from './mount.js';
 import { qrText, sendQrCode } from './qr.js';
 import { locate, parseFileName } from './safe-path.js';
 import { searchTerm, sendSearch } from './search-send.js';
+import { answerSession } from './session.js';
 
 /** The file server's reading routes: GET and HEAD on a file or a folder. */
 
@@ -42,11 +43,7 @@ export async function get({ root, cache, pages, listing, readable, dav }: FileSe
       redirect(req, res, `${req.path}/`);
       return;
     }
-    // The page's "Log in" link: a browser asks for credentials only after a 401.
-    if (root.access !== null && req.query.split('&').includes('login') && root.access.user(req) === null && root.access.rules.logins.size > 0) {
-      root.access.refuse(res, 'login');
-      return;
-    }
+    if (answerSession(root.access, req, res)) return;
     const qr = qrText(req.query);
     if (qr !== null) {
       sendQrCode(res, qr);
