@@ -1,6 +1,6 @@
 // The listing page's comforts in headless Chromium: replace or skip on upload, rename and move,
 // keyboard, sort kept in the URL, search box, QR code, folder upload, progress and cancel,
-// dark mode, accessibility (axe-core), and the screenshots in docs/.
+// dark mode and accessibility (axe-core). The README's screenshots: scripts/screenshots.mjs.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,6 @@ import jsQR from 'jsqr';
 import { launch } from './chromium.mjs';
 
 const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url));
-// Screenshots land in artifacts/; the README's copies in docs/ are refreshed from there by hand.
-const SHOTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 
 let dir;
 let server;
@@ -250,12 +248,11 @@ test('upload progress per file and overall, and cancel leaves nothing behind', {
   }
 });
 
-test('light and dark: no serious accessibility violations; screenshots at desktop and phone size', { timeout: 90_000 }, async (t) => {
+test('light and dark, desktop and phone size: no serious accessibility violations', { timeout: 90_000 }, async (t) => {
   const browser = await launch(t, { bypassCSP: true });
   if (browser === null) return;
   const { page } = browser;
   try {
-    await mkdir(SHOTS, { recursive: true });
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const [device, viewport] of [
@@ -275,7 +272,6 @@ test('light and dark: no serious accessibility violations; screenshots at deskto
         t.diagnostic(`${scheme} ${device}: axe violations ${JSON.stringify(violations)}`);
         const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         assert.deepEqual(bad, [], `${scheme} ${device}`);
-        await page.screenshot({ path: path.join(SHOTS, `listing-${device}-${scheme}.png`) });
       }
     }
     // Every icon button has a name a screen reader can read.
