@@ -101,6 +101,17 @@ describe('listings show only what the requester may open', () => {
     assert.equal((await call(server.port, 'GET', '/files/pub/docs/?login', alice)).status, 200);
   });
 
+  test('the page offers "Log out" to a logged-in user; ?logout answers 401 without a Basic challenge', async () => {
+    const home = await pageOf('/files/home/alice/', alice);
+    assert.match(home.html, /<button type="button" class="button" id="logout">Log out<\/button>/);
+    assert.doesNotMatch((await pageOf('/files/pub/')).html, /id="logout"/);
+    const out = await call(server.port, 'GET', '/files/home/alice/?logout', alice);
+    assert.equal(out.status, 401);
+    assert.equal(out.headers['www-authenticate'], 'Logout', 'a scheme browsers offer no prompt for');
+    assert.equal(out.headers['cache-control'], 'no-store');
+    assert.equal((await call(server.port, 'GET', '/files/home/alice/', alice)).status, 200, 'the credentials still work: the browser forgets them');
+  });
+
   test('a search finds only names the requester may open', async () => {
     const found = async (headers) => (await json('/files/?q=diary', headers)).results.map((hit) => hit.path);
     assert.deepEqual(await found(), []);
@@ -121,7 +132,8 @@ test('a folder with a read-only path below it is not offered for rename or delet
     const data = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
     assert.deepEqual(data.entries.map((row) => [row[0], row[4]]), [['shared', 0]]);
     assert.deepEqual(data.can, { write: true, move: true });
-    assert.doesNotMatch(html, /Log in|Logged in/, 'no logins: nobody to log in as');
+    assert.doesNotMatch(html, /Log in|Logged in|Log out/, 'no logins: nobody to log in as');
+    assert.equal((await call(server.port, 'GET', '/files/?logout')).status, 200, 'no logins: ?logout is no request of its own');
     const shared = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec((await call(server.port, 'GET', '/files/shared/')).body.toString())[1]);
     assert.deepEqual(shared.entries.map((row) => [row[0], row[4]]), [['archive', 0], ['empty', 1]]);
   } finally {
