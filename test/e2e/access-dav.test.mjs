@@ -68,15 +68,26 @@ describe('WebDAV and the access rules', () => {
     await kept();
   });
 
-  test('the listing page\'s rename (POST of a move body) is checked at both ends too', async () => {
-    const move = () => ({ ...alice, 'Content-Type': 'application/x-wirehttp-move+json' });
-    const body = (target) => JSON.stringify({ to: `/files/${target}` });
-    assert.equal((await call(server.port, 'POST', '/files/x.txt', move(), body('a/keep/x.txt'))).status, 403);
-    assert.equal((await call(server.port, 'POST', '/files/a', move(), body('b'))).status, 403, '/a has a read-only path below it');
+  test('the listing page\'s rename (MOVE with an absolute Destination) is checked at both ends and against other sites', async () => {
+    const absolute = (name, headers = alice) => ({ ...headers, Destination: `http://localhost:${server.port}/files/${name}`, Overwrite: 'F' });
+    await writeFile(path.join(dir, 'pub', 'p.txt'), 'p\n');
+    assert.equal((await call(server.port, 'MOVE', '/files/x.txt', absolute('a/keep/x.txt'))).status, 403, 'into a folder alice may only read');
+    assert.equal((await call(server.port, 'MOVE', '/files/pub/p.txt', absolute('free/p.txt', {}))).status, 401, 'anonymous out of /pub into a folder only logins may write');
+    const own = `http://localhost:${server.port}`;
+    const evil = { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+    assert.equal((await call(server.port, 'MOVE', '/files/pub/p.txt', absolute('pub/q.txt', evil))).status, 403, 'anonymous, cross-site');
+    assert.equal((await call(server.port, 'MOVE', '/files/x.txt', absolute('renamed.txt', { ...alice, ...evil }))).status, 403, 'logged in, cross-site');
+    assert.equal((await call(server.port, 'MOVE', '/files/x.txt', absolute('renamed.txt', { ...alice, Origin: 'null' }))).status, 403);
     await kept();
+    assert.equal(await readFile(path.join(dir, 'x.txt'), 'utf8'), 'x\n');
+    assert.equal(await readFile(path.join(dir, 'pub', 'p.txt'), 'utf8'), 'p\n');
     assert.ok(!existsSync(path.join(dir, 'a', 'keep', 'x.txt')));
-    assert.equal((await call(server.port, 'POST', '/files/x.txt', move(), body('renamed.txt'))).status, 201);
+    assert.ok(!existsSync(path.join(dir, 'free', 'p.txt')));
+    // The page itself: same origin, where both ends may be written.
+    assert.equal((await call(server.port, 'MOVE', '/files/pub/p.txt', absolute('pub/q.txt', { Origin: own, 'Sec-Fetch-Site': 'same-origin' }))).status, 201);
+    assert.equal((await call(server.port, 'MOVE', '/files/x.txt', absolute('renamed.txt', { ...alice, Origin: own, 'Sec-Fetch-Site': 'same-origin' }))).status, 201);
     assert.equal(await readFile(path.join(dir, 'renamed.txt'), 'utf8'), 'x\n');
+    assert.equal(await readFile(path.join(dir, 'pub', 'q.txt'), 'utf8'), 'p\n');
   });
 
   test('where every path below is writable, folders still move, copy and go', async () => {

@@ -69,3 +69,68 @@ test('listing page: anonymous and logged-in users write where the rules allow', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * What the server answered a fetch the page itself makes (so with whatever credentials the
+ * browser holds), read from the access log: after a 401 with a Basic challenge a headless
+ * browser waits for a login prompt that never shows, so the fetch is then cut.
+ */
+async function answered(page, server, method, url) {
+  const line = `"${method} ${new URL(url).pathname} HTTP/1.1"`;
+  const before = server.stdout().split(line).length;
+  await page.evaluate(([m, u]) => {
+    window.pendingFetch = new AbortController();
+    fetch(u, { method: m, body: m === 'PUT' ? 'x' : undefined, cache: 'no-store', signal: window.pendingFetch.signal }).catch(() => {});
+  }, [method, url]);
+  for (let i = 0; i < 200; i++) {
+    const parts = server.stdout().split(line);
+    if (parts.length > before) {
+      await page.evaluate(() => window.pendingFetch.abort());
+      return Number(/^ (\d{3}) /.exec(parts.at(-1))[1]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${line} in the access log`);
+}
+
+test('listing page: "Log out" drops the credentials, so writes and protected reads need a login again', { timeout: 90_000 }, async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-browser-logout-'));
+  await mkdir(path.join(dir, 'pub'));
+  await writeFile(path.join(dir, 'secret.txt'), 'secret\n');
+  const server = await startCli(['--directory', dir, '--auth', '@/pub:ro', '--auth', `alice:${htpasswd('alice', 'secret pw')}@/:rw`]);
+  // Credentials in the URL, as a user would type them into the browser's own login prompt:
+  // the browser keeps them itself (not a test hook that would answer every later challenge).
+  const browser = await launch(t);
+  try {
+    if (browser === null) return;
+    const { page } = browser;
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const base = `http://127.0.0.1:${server.port}/files/`;
+    const status = (method, name) => answered(page, server, method, `${base}${name}`);
+
+    await page.goto(`http://alice:secret%20pw@127.0.0.1:${server.port}/files/?login`);
+    await page.goto(base);
+    await page.waitForSelector('.user');
+    assert.equal(await page.locator('.user').innerText(), 'Logged in as alice');
+    const logout = page.getByRole('button', { name: 'Log out' });
+    assert.equal(await logout.count(), 1, 'a labelled "Log out" control');
+    assert.equal(await status('GET', 'secret.txt'), 200, 'logged in: the protected file reads');
+    assert.equal(await status('PUT', 'written.txt'), 201, 'logged in: writes');
+
+    const [navigation] = await Promise.all([page.waitForNavigation(), logout.click()]);
+    assert.equal(new URL(page.url()).pathname, '/files/');
+    assert.equal(navigation?.status(), 200, 'the folder is still listed to anonymous visitors');
+    await page.waitForSelector('#login');
+    assert.equal(await page.locator('.user, #logout').count(), 0);
+    assert.equal(await status('GET', 'secret.txt'), 401, 'logged out: the protected file needs a login');
+    assert.equal(await status('PUT', 'after.txt'), 401, 'logged out: writes need a login');
+    assert.equal(await readFile(path.join(dir, 'written.txt'), 'utf8'), 'x');
+    await assert.rejects(stat(path.join(dir, 'after.txt')), { code: 'ENOENT' });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

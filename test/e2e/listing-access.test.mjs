@@ -80,17 +80,17 @@ describe('listings show only what the requester may open', () => {
     const root = await pageOf('/files/');
     assert.match(root.html, /href="\?login">Log in</);
     assert.doesNotMatch(root.html, /Logged in as/);
-    assert.deepEqual(root.can, { write: false });
+    assert.deepEqual(root.can, { write: false, move: true });
     assert.deepEqual(root.changeable, { drop: true, pub: false }, '@/drop:rw covers the folder itself');
     const drop = await pageOf('/files/drop/');
-    assert.deepEqual(drop.can, { write: true });
+    assert.deepEqual(drop.can, { write: true, move: true });
     const home = await pageOf('/files/home/alice/', alice);
     assert.match(home.html, /Logged in as <strong>alice<\/strong>/);
     assert.doesNotMatch(home.html, /Log in</);
-    assert.deepEqual(home.can, { write: true });
+    assert.deepEqual(home.can, { write: true, move: true });
     assert.deepEqual(home.changeable, { 'diary.txt': true });
     const pub = await pageOf('/files/pub/', alice);
-    assert.deepEqual(pub.can, { write: false }, 'alice only reads /pub');
+    assert.deepEqual(pub.can, { write: false, move: true }, 'alice only reads /pub');
     assert.deepEqual(pub.changeable, { docs: false, internal: false, 'readme.txt': false });
   });
 
@@ -99,6 +99,17 @@ describe('listings show only what the requester may open', () => {
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers['www-authenticate'], /^Basic realm="wirehttp"/);
     assert.equal((await call(server.port, 'GET', '/files/pub/docs/?login', alice)).status, 200);
+  });
+
+  test('the page offers "Log out" to a logged-in user; ?logout answers 401 without a Basic challenge', async () => {
+    const home = await pageOf('/files/home/alice/', alice);
+    assert.match(home.html, /<button type="button" class="button" id="logout">Log out<\/button>/);
+    assert.doesNotMatch((await pageOf('/files/pub/')).html, /id="logout"/);
+    const out = await call(server.port, 'GET', '/files/home/alice/?logout', alice);
+    assert.equal(out.status, 401);
+    assert.equal(out.headers['www-authenticate'], 'Logout', 'a scheme browsers offer no prompt for');
+    assert.equal(out.headers['cache-control'], 'no-store');
+    assert.equal((await call(server.port, 'GET', '/files/home/alice/', alice)).status, 200, 'the credentials still work: the browser forgets them');
   });
 
   test('a search finds only names the requester may open', async () => {
@@ -120,8 +131,9 @@ test('a folder with a read-only path below it is not offered for rename or delet
     const html = (await call(server.port, 'GET', '/files/')).body.toString();
     const data = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
     assert.deepEqual(data.entries.map((row) => [row[0], row[4]]), [['shared', 0]]);
-    assert.deepEqual(data.can, { write: true });
-    assert.doesNotMatch(html, /Log in|Logged in/, 'no logins: nobody to log in as');
+    assert.deepEqual(data.can, { write: true, move: true });
+    assert.doesNotMatch(html, /Log in|Logged in|Log out/, 'no logins: nobody to log in as');
+    assert.equal((await call(server.port, 'GET', '/files/?logout')).status, 200, 'no logins: ?logout is no request of its own');
     const shared = JSON.parse(/id="listing-data">(.*?)<\/script>/s.exec((await call(server.port, 'GET', '/files/shared/')).body.toString())[1]);
     assert.deepEqual(shared.entries.map((row) => [row[0], row[4]]), [['archive', 0], ['empty', 1]]);
   } finally {

@@ -6,7 +6,6 @@ import { writeFileAtomic } from './atomic-write.js';
 import { BodyIncomplete } from './file-sink.js';
 import { fsError } from './fs-errors.js';
 import { isFormUpload, storeForm } from './form-upload.js';
-import { isMoveRequest, moveFile } from './move.js';
 import { nameUrl } from './mount.js';
 import { assertCreatable, assertInside, locate, type FileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
@@ -17,7 +16,7 @@ export interface FileRoot {
   hidden: boolean;
   /** Most path segments a PUT or POST may name (folders created on the way included). */
   maxPathDepth: number;
-  /** The access rules, for names a request reaches beyond its URL; null: everything allowed. */
+  /** The access rules, for what listings and the page show; null: everything allowed. */
   access: BasicAuth | null;
 }
 
@@ -27,13 +26,11 @@ export interface FileRoot {
  * the file and 204 when it replaced one; POST answers 201 as it always has. If-Match,
  * If-None-Match and If-Unmodified-Since are honoured (412). Concurrent writes to one name: the
  * last to finish wins. A POST of an HTML form (multipart/form-data) stores the form's files
- * instead (form-upload.ts), a POST of a move request renames (move.ts); any other body is
- * stored byte for byte, whatever its content type.
+ * instead (form-upload.ts); any other body is stored byte for byte, whatever its content type.
  */
 export async function storeFile(root: FileRoot, req: Request, res: Response, name: FileName): Promise<void> {
   assertCreatable(root.realRoot, name, root.maxPathDepth);
   if (isFormUpload(req)) return storeForm(root, req, res, name);
-  if (isMoveRequest(req)) return moveFile(root, req, res, name);
   if (name.directory) return makeDirectory(root, req, res, name);
   const located = await locate(root.realRoot, name.segments, root.hidden);
   const { real } = located;

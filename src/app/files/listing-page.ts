@@ -44,6 +44,8 @@ const ICON_CANCEL = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l1
 export interface PageCapabilities {
   /** Upload files and create folders here. */
   write: boolean;
+  /** Rename and move entries (with WebDAV's MOVE; a mount without WebDAV cannot). */
+  move: boolean;
 }
 
 /** Who is looking, and what they may do here and to each entry. */
@@ -58,16 +60,17 @@ export interface PageAccess {
 }
 
 /** Everything allowed, nobody logged in: the file server without access rules. */
-export const OPEN_ACCESS: PageAccess = { can: { write: true }, changeable: () => true, user: null, logins: false };
+export const OPEN_ACCESS: PageAccess = { can: { write: true, move: true }, changeable: () => true, user: null, logins: false };
 
 /**
  * The data the page's script renders from, sent once as JSON inside the page. Entries are
  * compact arrays [name, isFolder 0|1, size (-1 for folders), mtime in ms, changeable 0|1],
- * in the server's name order (folders first), so the script sorts by name with the index alone.
+ * in the server's name order (folders first), so the script sorts by name with the index alone;
+ * `base` is the mount's path, where a move's "/a/b" starts.
  */
-function pageData(segments: readonly string[], entries: readonly ListingEntry[], access: PageAccess): string {
+function pageData(segments: readonly string[], entries: readonly ListingEntry[], base: string, access: PageAccess): string {
   const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime), access.changeable(e) ? 1 : 0]);
-  const json = JSON.stringify({ root: segments.length === 0, entries: rows, can: access.can, icons: ICONS });
+  const json = JSON.stringify({ root: segments.length === 0, base, entries: rows, can: access.can, icons: ICONS });
   // Inside <script>, "<" could close the element: as \u003c it stays data.
   return json.replace(/</g, '\\u003c');
 }
@@ -141,21 +144,23 @@ ${parent}<tbody id="entries"></tbody>
 </div>
 <footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>Drag files or folders onto this page to upload them. Arrow keys move, Enter opens, Backspace goes up.</span></footer>
 </main>
-<dialog id="ask" aria-labelledby="ask-title" aria-describedby="ask-text"><h2 id="ask-title"></h2><p id="ask-text">Something with this name is already in this folder.</p><div class="choices"><button type="button" class="button" data-choice="skip">Skip</button><button type="button" class="button" data-choice="skip-all">Skip all</button><button type="button" class="button" data-choice="replace-all">Replace all</button><button type="button" class="button primary" data-choice="replace">Replace</button></div></dialog>
+<dialog id="ask" aria-labelledby="ask-title" aria-describedby="ask-text"><h2 id="ask-title"></h2><p id="ask-text">Something with this name is there already.</p><div class="choices"><button type="button" class="button" data-choice="skip">Skip</button><button type="button" class="button" data-choice="skip-all">Skip all</button><button type="button" class="button" data-choice="replace-all">Replace all</button><button type="button" class="button primary" data-choice="replace">Replace</button></div></dialog>
 <dialog id="qr-dialog" aria-labelledby="qr-title"><h2 id="qr-title">Open this folder on a phone</h2><img id="qr-image" alt="QR code of this folder's address"><p id="qr-url"></p><div class="choices"><button type="button" class="button" id="qr-close">Close</button></div></dialog>
 <input id="file-input" type="file" multiple hidden aria-label="Files to upload">
 <input id="folder-input" type="file" webkitdirectory hidden aria-label="Folder to upload">
 <div id="drop-overlay" hidden><div>Drop files or folders to upload to <strong>${escapeHtml(title)}</strong></div></div>
-<script type="application/json" id="listing-data">${pageData(segments, entries, access)}</script>
+<script type="application/json" id="listing-data">${pageData(segments, entries, base, access)}</script>
 <script nonce="${nonce}">${LISTING_SCRIPT}</script>
 </body>
 </html>
 `;
 }
 
-/** Who is logged in, or a way to log in when there are logins. */
+/** Who is logged in and a way to log out, or a way to log in when there are logins. */
 function renderViewer(access: PageAccess): string {
-  if (access.user !== null) return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span>`;
+  if (access.user !== null) {
+    return `<span class="user">Logged in as <strong>${escapeHtml(access.user)}</strong></span><button type="button" class="button" id="logout">Log out</button>`;
+  }
   return access.logins ? `<a class="button" id="login" href="?login">Log in</a>` : '';
 }
 

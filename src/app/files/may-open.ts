@@ -14,17 +14,19 @@ export function mayOpen(root: FileRoot, req: Request): MayOpen {
   return (segments, type) => access.check(user, segments.join('/'), type === 'directory' ? 'list' : 'read') === 'allow';
 }
 
-/** What the listing page of the folder `segments` offers the requester. */
-export function pageAccess(root: FileRoot, req: Request, segments: readonly string[]): PageAccess {
+/** What the listing page of the folder `segments` offers the requester; `moves`: the mount answers MOVE (WebDAV). */
+export function pageAccess(root: FileRoot, req: Request, segments: readonly string[], moves: boolean): PageAccess {
   const access = root.access;
-  if (access === null) return OPEN_ACCESS;
+  if (access === null) return moves ? OPEN_ACCESS : WITHOUT_MOVE;
   const user = access.user(req);
   const path = segments.join('/');
   return {
-    can: { write: access.check(user, path, 'write') === 'allow' },
+    can: { write: access.check(user, path, 'write') === 'allow', move: moves },
     // Renaming or deleting takes everything below the name along.
     changeable: (entry: ListingEntry) => access.check(user, path === '' ? entry.name : `${path}/${entry.name}`, 'write-tree') === 'allow',
     user,
     logins: access.rules.logins.size > 0,
   };
 }
+
+const WITHOUT_MOVE: PageAccess = { ...OPEN_ACCESS, can: { ...OPEN_ACCESS.can, move: false } };

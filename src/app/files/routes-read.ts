@@ -13,11 +13,12 @@ import { requestName } from './mount.js';
 import { qrText, sendQrCode } from './qr.js';
 import { locate, parseFileName } from './safe-path.js';
 import { searchTerm, sendSearch } from './search-send.js';
+import { answerSession } from './session.js';
 
 /** The file server's reading routes: GET and HEAD on a file or a folder. */
 
 /** GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's "/" form. */
-export async function get({ root, cache, pages, listing, readable }: FileServer, req: Request, res: Response): Promise<void> {
+export async function get({ root, cache, pages, listing, readable, dav }: FileServer, req: Request, res: Response): Promise<void> {
   const key = requestName(req);
   const now = Date.now();
   const hit = cache.fresh(key, now);
@@ -42,11 +43,7 @@ export async function get({ root, cache, pages, listing, readable }: FileServer,
       redirect(req, res, `${req.path}/`);
       return;
     }
-    // The page's "Log in" link: a browser asks for credentials only after a 401.
-    if (root.access !== null && req.query.split('&').includes('login') && root.access.user(req) === null && root.access.rules.logins.size > 0) {
-      root.access.refuse(res, 'login');
-      return;
-    }
+    if (answerSession(root.access, req, res)) return;
     const qr = qrText(req.query);
     if (qr !== null) {
       sendQrCode(res, qr);
@@ -66,7 +63,7 @@ export async function get({ root, cache, pages, listing, readable }: FileServer,
       throw fsError(error);
     });
     const shown = entries.filter((entry) => opens([...name.segments, entry.name], entry.type));
-    sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments));
+    sendListing(req, res, name.segments, shown, pageAccess(root, req, name.segments, dav !== null));
     return;
   }
   const base = name.segments.at(-1);

@@ -1,6 +1,6 @@
 // The listing page's comforts in headless Chromium: replace or skip on upload, rename and move,
 // keyboard, sort kept in the URL, search box, QR code, folder upload, progress and cancel,
-// dark mode, accessibility (axe-core), and the screenshots in docs/.
+// dark mode and accessibility (axe-core). The README's screenshots: scripts/screenshots.mjs.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startCli } from '../../helpers.mjs';
+import jsQR from 'jsqr';
 import { launch } from './chromium.mjs';
 
 const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url));
-// Screenshots land in artifacts/; the README's copies in docs/ are refreshed from there by hand.
-const SHOTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 
 let dir;
 let server;
@@ -33,6 +32,22 @@ after(async () => {
   await server.stop();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** RGBA pixels of a PNG, decoded by the page's own canvas. */
+function decodePng(page, png) {
+  return page.evaluate(async (dataUrl) => {
+    const img = new Image();
+    img.src = dataUrl;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(img, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, pixels: Array.from(data) };
+  }, `data:image/png;base64,${png.toString('base64')}`);
+}
 
 /** Drops files (name → text) on the page as a drag and drop would. */
 function drop(page, files) {
@@ -74,22 +89,59 @@ test('an upload over an existing name asks first: replace, skip, skip all', { ti
   }
 });
 
-test('rename in place and move into a folder, from the row', { timeout: 60_000 }, async (t) => {
+test('rename and move from the row go through WebDAV MOVE, asking before replacing', { timeout: 60_000 }, async (t) => {
   const browser = await launch(t);
   if (browser === null) return;
   const { page } = browser;
-  const answers = ['renamed.txt', 'photos/moved.txt'];
+  const answers = ['renamed.txt', 'photos/moved.txt', 'taken.txt', 'taken.txt', 'reports 2026/q1/deeper/here.txt'];
   page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+  const moves = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'GET') moves.push({ method: request.method(), url: request.url(), destination: request.headers().destination, overwrite: request.headers().overwrite });
+  });
   try {
     await writeFile(path.join(dir, 'draft.txt'), 'draft');
+    await writeFile(path.join(dir, 'other.txt'), 'other');
+    await writeFile(path.join(dir, 'taken.txt'), 'taken');
     await page.goto(base);
     await page.click('tr[data-name="draft.txt"] button.rename');
     await page.waitForSelector('tr[data-name="renamed.txt"]');
     assert.equal(await readFile(path.join(dir, 'renamed.txt'), 'utf8'), 'draft');
+    assert.deepEqual(moves.shift(), { method: 'MOVE', url: `${base}draft.txt`, destination: `${base}renamed.txt`, overwrite: 'F' });
     await page.click('tr[data-name="renamed.txt"] button.rename');
     await page.waitForSelector('tr[data-name="renamed.txt"]', { state: 'detached' });
     assert.equal(await readFile(path.join(dir, 'photos/moved.txt'), 'utf8'), 'draft');
     assert.match(await page.locator('#message').innerText(), /Moved "renamed.txt" to "photos\/moved.txt"/);
+    assert.equal(moves.shift().destination, `${base}photos/moved.txt`);
+
+    // An existing name: "Replace?" — skip keeps both, replace sends the MOVE again with Overwrite: T.
+    const ask = page.locator('dialog#ask');
+    await page.click('tr[data-name="other.txt"] button.rename');
+    await ask.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#ask-title').innerText(), 'Replace "taken.txt"?');
+    assert.equal(await ask.locator('[data-choice="replace-all"]').isVisible(), false);
+    await ask.locator('[data-choice="skip"]').click();
+    await ask.waitFor({ state: 'hidden' });
+    assert.equal(await readFile(path.join(dir, 'taken.txt'), 'utf8'), 'taken');
+    assert.equal(await readFile(path.join(dir, 'other.txt'), 'utf8'), 'other');
+    await page.click('tr[data-name="other.txt"] button.rename');
+    await ask.waitFor({ state: 'visible' });
+    await ask.locator('[data-choice="replace"]').click();
+    await page.waitForSelector('tr[data-name="other.txt"]', { state: 'detached' });
+    assert.equal(await readFile(path.join(dir, 'taken.txt'), 'utf8'), 'other');
+    assert.deepEqual(moves.splice(0).map((m) => `${m.method} ${m.overwrite}`), ['MOVE F', 'MOVE F', 'MOVE T']);
+
+    // Folders missing on the way are made first (the one there already answers 405).
+    await page.click('tr[data-name="taken.txt"] button.rename');
+    await page.waitForSelector('tr[data-name="taken.txt"]', { state: 'detached' });
+    assert.equal(await readFile(path.join(dir, 'reports 2026/q1/deeper/here.txt'), 'utf8'), 'other');
+    assert.deepEqual(moves.splice(0).map((m) => `${m.method} ${new URL(m.url).pathname}`), [
+      'MOVE /files/taken.txt',
+      'MKCOL /files/reports%202026/',
+      'MKCOL /files/reports%202026/q1/',
+      'MKCOL /files/reports%202026/q1/deeper/',
+      'MOVE /files/taken.txt',
+    ]);
   } finally {
     await browser.close();
   }
@@ -145,8 +197,11 @@ test('search box, QR code of the folder, folder upload keeping the tree', { time
     await image.waitFor({ state: 'visible' });
     await page.waitForFunction(() => document.getElementById('qr-image').naturalWidth > 0);
     assert.equal(await page.locator('#qr-url').innerText(), base);
-    const svg = await (await fetch(`${base}?qr=${encodeURIComponent(base)}`)).text();
-    assert.match(svg, /^<svg [^>]*viewBox="0 0 \d+ \d+"/);
+    // Read the code as a phone's camera would: from the pixels on screen.
+    const { width, height, pixels } = await decodePng(page, await image.screenshot());
+    const code = jsQR(new Uint8ClampedArray(pixels), width, height);
+    assert.ok(code !== null, 'a QR code is found in the dialog');
+    assert.equal(code.data, base);
     await page.keyboard.press('Escape');
 
     await page.setInputFiles('#folder-input', path.join(tree, 'album'));
@@ -193,12 +248,11 @@ test('upload progress per file and overall, and cancel leaves nothing behind', {
   }
 });
 
-test('light and dark: no serious accessibility violations; screenshots at desktop and phone size', { timeout: 90_000 }, async (t) => {
+test('light and dark, desktop and phone size: no serious accessibility violations', { timeout: 90_000 }, async (t) => {
   const browser = await launch(t, { bypassCSP: true });
   if (browser === null) return;
   const { page } = browser;
   try {
-    await mkdir(SHOTS, { recursive: true });
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const [device, viewport] of [
@@ -218,7 +272,6 @@ test('light and dark: no serious accessibility violations; screenshots at deskto
         t.diagnostic(`${scheme} ${device}: axe violations ${JSON.stringify(violations)}`);
         const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         assert.deepEqual(bad, [], `${scheme} ${device}`);
-        await page.screenshot({ path: path.join(SHOTS, `listing-${device}-${scheme}.png`) });
       }
     }
     // Every icon button has a name a screen reader can read.

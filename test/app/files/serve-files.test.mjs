@@ -35,6 +35,10 @@ test('files and listings under the mount, with links relative to it', async () =
   assert.equal(await (await fetch(`${origin}/static/a.txt`)).text(), 'file a');
   const listing = await (await fetch(`${origin}/static/`)).text();
   assert.match(listing, /<a href="\/static\/">static<\/a>/);
+  // Without WebDAV there is no MOVE: the page offers no rename.
+  const data = JSON.parse(/<script type="application\/json" id="listing-data">(.*?)<\/script>/s.exec(listing)[1]);
+  assert.equal(data.can.move, false);
+  assert.equal(data.base, '/static/');
   const json = await (await fetch(`${origin}/static/`, { headers: { accept: 'application/json' } })).json();
   assert.deepEqual(json.map((entry) => entry.name), ['a.txt']);
 });
