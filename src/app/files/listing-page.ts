@@ -66,7 +66,7 @@ export const OPEN_ACCESS: PageAccess = { can: { write: true }, changeable: () =>
  * in the server's name order (folders first), so the script sorts by name with the index alone.
  */
 function pageData(segments: readonly string[], entries: readonly ListingEntry[], access: PageAccess): string {
-  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime), access.changeable(e) ? 1 : 0]);
+  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, e.mtimeMs, access.changeable(e) ? 1 : 0]);
   const json = JSON.stringify({ root: segments.length === 0, entries: rows, can: access.can, icons: ICONS });
   // Inside <script>, "<" could close the element: as \u003c it stays data.
   return json.replace(/</g, '\\u003c');

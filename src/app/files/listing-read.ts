@@ -1,17 +1,17 @@
-import { stat, type Stats } from 'node:fs';
-import { readdir, realpath } from 'node:fs/promises';
+import { realpath, stat, type Dirent, type Stats } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isShownName } from './names.js';
 import { isInside, isVisible } from './safe-path.js';
 
-/** One row of a directory listing, as sent in the JSON form. */
+/** One row of a directory listing. */
 export interface ListingEntry {
   name: string;
   type: 'file' | 'directory';
   /** Bytes; null for directories. */
   size: number | null;
-  /** Last modification, ISO 8601 (UTC). */
-  mtime: string;
+  /** Last modification, milliseconds since the epoch (whole). */
+  mtimeMs: number;
 }
 
 /**
@@ -21,27 +21,67 @@ export interface ListingEntry {
  * Directories first, then by name.
  */
 export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
-  const dirents = await readdir(dir, { withFileTypes: true });
-  const entries = await Promise.all(
-    dirents.map(async (dirent): Promise<ListingEntry | null> => {
-      const name = dirent.name;
-      if (!isShownName(name, hidden)) return null;
-      const full = path.join(dir, name);
-      try {
-        if (dirent.isSymbolicLink()) {
-          const target = await realpath(full);
-          if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
-        }
-        const info = await statOf(full);
-        if (info.isDirectory()) return { name, type: 'directory', size: null, mtime: info.mtime.toISOString() };
-        if (info.isFile()) return { name, type: 'file', size: info.size, mtime: info.mtime.toISOString() };
-      } catch {
-        // vanished meanwhile, or a dangling link: not listed
-      }
-      return null;
-    }),
-  );
+  const dirents = (await readdir(dir, { withFileTypes: true })).filter((dirent) => isShownName(dirent.name, hidden));
+  const entries: (ListingEntry | null)[] = new Array<ListingEntry | null>(dirents.length).fill(null);
+  // Not path.join per entry: `dir` is a real path already, and the names have no "/".
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  await lookAtEach(dirents.length, (index, done) => {
+    const dirent = dirents[index];
+    if (dirent !== undefined) look(prefix + dirent.name, dirent, realRoot, hidden, done);
+  }, (index, info) => {
+    const name = dirents[index]?.name ?? '';
+    if (info.isDirectory()) entries[index] = { name, type: 'directory', size: null, mtimeMs: Math.trunc(info.mtimeMs) };
+    else if (info.isFile()) entries[index] = { name, type: 'file', size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+  });
   return sortEntries(entries.filter((entry): entry is ListingEntry => entry !== null));
+}
+
+type Looked = (error: Error | null, info?: Stats) => void;
+
+/** Stats one entry; a link only once its real target is known to be one the server serves. */
+function look(full: string, dirent: Dirent, realRoot: string, hidden: boolean, done: Looked): void {
+  if (!dirent.isSymbolicLink()) return stat(full, done);
+  realpath(full, (error, target) => {
+    if (error !== null) return done(error);
+    if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return done(NOT_SERVED);
+    stat(full, done);
+  });
+}
+
+const NOT_SERVED = new Error('not served');
+
+/**
+ * How many stats of one listing are in flight at once. Enough to keep libuv's four pool
+ * threads busy; more only queues up in the pool.
+ */
+const LANES = 32;
+
+/**
+ * Runs `start` for every index 0..count-1, at most LANES at a time, and `found` for each that
+ * succeeded (one that failed — vanished meanwhile, a dangling link — is left out). Each lane
+ * is one callback reused for the next index: a promise and a closure per entry made a listing
+ * of 20,000 entries spend most of its time in the garbage collector (profiled with --cpu-prof:
+ * 0.94 s of 2.8 s for five listings, against ~0.25 s in stat itself).
+ */
+function lookAtEach(count: number, start: (index: number, done: Looked) => void, found: (index: number, info: Stats) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let active = 0;
+    const lane = (): void => {
+      let index = next++;
+      active++;
+      const done: Looked = (error, info) => {
+        if (error === null && info !== undefined) found(index, info);
+        if (next < count) {
+          index = next++;
+          start(index, done);
+        } else if (--active === 0) resolve();
+      };
+      start(index, done);
+    };
+    if (count === 0) resolve();
+    for (let i = 0; i < Math.min(LANES, count); i++) lane();
+  });
 }
 
 /**
@@ -68,18 +108,4 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 
 function compareNames(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/**
- * fs.stat through a callback: the 20,000 stats of a big folder took 0.5–0.8 s this way where
- * fs/promises' stat took 1.6 s (node 20, a folder in /tmp, both run in turn on 2 busy cores);
- * in such a burst the promise API's own cost per call dominates.
- */
-function statOf(file: string): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    stat(file, (error, info) => {
-      if (error === null) resolve(info);
-      else reject(error);
-    });
-  });
 }

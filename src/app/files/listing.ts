@@ -13,7 +13,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (wantsJson(req.header('accept'))) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    return sendCompressed(req, res, Buffer.from(JSON.stringify(entries)));
+    return sendCompressed(req, res, Buffer.from(JSON.stringify(entries.map(jsonEntry))));
   }
   const nonce = randomBytes(16).toString('base64');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -25,6 +25,11 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   );
   res.setHeader('Referrer-Policy', 'no-referrer');
   sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce, mountPath(req), access)));
+}
+
+/** An entry of the JSON form: its modification time in ISO 8601 (UTC). */
+function jsonEntry({ name, type, size, mtimeMs }: ListingEntry): { name: string; type: string; size: number | null; mtime: string } {
+  return { name, type, size, mtime: new Date(mtimeMs).toISOString() };
 }
 
 /** True when the client lists text/html in Accept (browsers do for every page they open). */
