@@ -10,7 +10,7 @@ export interface ListingEntry {
   type: 'file' | 'directory';
   /** Bytes; null for directories. */
   size: number | null;
-  /** Last modification, milliseconds since the epoch (whole). */
+  /** Last modification, whole milliseconds since the epoch (rounded as fs.Stats.mtime is). */
   mtimeMs: number;
 }
 
@@ -30,8 +30,8 @@ export async function readListing(dir: string, realRoot: string, hidden: boolean
     if (dirent !== undefined) look(prefix + dirent.name, dirent, realRoot, hidden, done);
   }, (index, info) => {
     const name = dirents[index]?.name ?? '';
-    if (info.isDirectory()) entries[index] = { name, type: 'directory', size: null, mtimeMs: Math.trunc(info.mtimeMs) };
-    else if (info.isFile()) entries[index] = { name, type: 'file', size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+    if (info.isDirectory()) entries[index] = { name, type: 'directory', size: null, mtimeMs: Math.round(info.mtimeMs) };
+    else if (info.isFile()) entries[index] = { name, type: 'file', size: info.size, mtimeMs: Math.round(info.mtimeMs) };
   });
   return sortEntries(entries.filter((entry): entry is ListingEntry => entry !== null));
 }
