@@ -1,6 +1,7 @@
-import { realpath, stat, type Dirent, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isShownName } from './names.js';
 import { isInside, isVisible } from './safe-path.js';
 
@@ -21,67 +22,49 @@ export interface ListingEntry {
  * Directories first, then by name.
  */
 export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
-  const dirents = (await readdir(dir, { withFileTypes: true })).filter((dirent) => isShownName(dirent.name, hidden));
-  const entries: (ListingEntry | null)[] = new Array<ListingEntry | null>(dirents.length).fill(null);
+  const dirents = await readdir(dir, { withFileTypes: true });
   // Not path.join per entry: `dir` is a real path already, and the names have no "/".
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  await lookAtEach(dirents.length, (index, done) => {
-    const dirent = dirents[index];
-    if (dirent !== undefined) look(prefix + dirent.name, dirent, realRoot, hidden, done);
-  }, (index, info) => {
-    const name = dirents[index]?.name ?? '';
-    if (info.isDirectory()) entries[index] = { name, type: 'directory', size: null, mtimeMs: Math.round(info.mtimeMs) };
-    else if (info.isFile()) entries[index] = { name, type: 'file', size: info.size, mtimeMs: Math.round(info.mtimeMs) };
-  });
-  return sortEntries(entries.filter((entry): entry is ListingEntry => entry !== null));
+  const entries: ListingEntry[] = [];
+  let sliceEnd = performance.now() + SLICE_MS;
+  for (const dirent of dirents) {
+    if (!isShownName(dirent.name, hidden)) continue;
+    const entry = entryOf(prefix + dirent.name, dirent, realRoot, hidden);
+    if (entry !== null) entries.push(entry);
+    if (performance.now() > sliceEnd) {
+      await nextTurn();
+      sliceEnd = performance.now() + SLICE_MS;
+    }
+  }
+  return sortEntries(entries);
 }
 
-type Looked = (error: Error | null, info?: Stats) => void;
-
-/** Stats one entry; a link only once its real target is known to be one the server serves. */
-function look(full: string, dirent: Dirent, realRoot: string, hidden: boolean, done: Looked): void {
-  if (!dirent.isSymbolicLink()) return stat(full, done);
-  realpath(full, (error, target) => {
-    if (error !== null) return done(error);
-    if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return done(NOT_SERVED);
-    stat(full, done);
-  });
-}
-
-const NOT_SERVED = new Error('not served');
-
 /**
- * How many stats of one listing are in flight at once. Enough to keep libuv's four pool
- * threads busy; more only queues up in the pool.
+ * How long the stats of one listing may hold the event loop before other connections get a
+ * turn. The stats are synchronous: a listing's stats hit the kernel's caches and take a few
+ * microseconds each, while handing each to libuv's pool and back costs several times that,
+ * and a promise per entry made the garbage collector the largest cost. Server CPU time per
+ * request for the page of a 20,000-entry folder (9 requests, on 2 cores under load):
+ * a promise per stat 449 ms, 32 callback stats in flight 279 ms, synchronous 152 ms.
+ * A slice is shorter than the page's own rendering and compression, which run in one piece.
  */
-const LANES = 32;
+const SLICE_MS = 5;
 
-/**
- * Runs `start` for every index 0..count-1, at most LANES at a time, and `found` for each that
- * succeeded (one that failed — vanished meanwhile, a dangling link — is left out). Each lane
- * is one callback reused for the next index: a promise and a closure per entry made a listing
- * of 20,000 entries spend most of its time in the garbage collector (profiled with --cpu-prof:
- * 0.94 s of 2.8 s for five listings, against ~0.25 s in stat itself).
- */
-function lookAtEach(count: number, start: (index: number, done: Looked) => void, found: (index: number, info: Stats) => void): Promise<void> {
-  return new Promise((resolve) => {
-    let next = 0;
-    let active = 0;
-    const lane = (): void => {
-      let index = next++;
-      active++;
-      const done: Looked = (error, info) => {
-        if (error === null && info !== undefined) found(index, info);
-        if (next < count) {
-          index = next++;
-          start(index, done);
-        } else if (--active === 0) resolve();
-      };
-      start(index, done);
-    };
-    if (count === 0) resolve();
-    for (let i = 0; i < Math.min(LANES, count); i++) lane();
-  });
+/** The entry for one name, or null: vanished meanwhile, a dangling link, or a link that leads out. */
+function entryOf(full: string, dirent: Dirent, realRoot: string, hidden: boolean): ListingEntry | null {
+  try {
+    if (dirent.isSymbolicLink()) {
+      const target = realpathSync.native(full);
+      if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
+    }
+    const info = statSync(full, { throwIfNoEntry: false });
+    const name = dirent.name;
+    if (info?.isDirectory() === true) return { name, type: 'directory', size: null, mtimeMs: Math.round(info.mtimeMs) };
+    if (info?.isFile() === true) return { name, type: 'file', size: info.size, mtimeMs: Math.round(info.mtimeMs) };
+  } catch {
+    // unreadable or vanished meanwhile: not listed
+  }
+  return null;
 }
 
 /**
