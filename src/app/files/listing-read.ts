@@ -74,17 +74,22 @@ function entryOf(full: string, dirent: Dirent, realRoot: string, hidden: boolean
  * case, digit runs padded), and the collator then sorts that almost sorted array, which V8's
  * TimSort does in few more comparisons than names. The result is exactly the collator's
  * order; 20,000 shuffled names: 0.22–0.45 s → 0.16–0.25 s (three runs each, 2 busy cores).
+ * Digits are padded by slicing a string of zeros, not with padStart: the 20,000 keys took
+ * 11 ms of CPU that way and 5 ms this way (medians of nine, 2 busy cores).
  */
 function sortEntries(entries: ListingEntry[]): ListingEntry[] {
-  const rough = entries.map((entry) => ({ entry, key: `${entry.type === 'directory' ? 0 : 1}${roughKey(entry.name)}` }));
+  const rough = entries.map((entry) => ({ entry, key: `${entry.type === 'directory' ? 0 : 1}${entry.name.toLowerCase().replace(/\d+/g, padDigits)}` }));
   rough.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return rough
     .map(({ entry }) => entry)
     .sort((a, b) => (a.type === b.type ? compareNames(a.name, b.name) : a.type === 'directory' ? -1 : 1));
 }
 
-function roughKey(name: string): string {
-  return name.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, '0'));
+const ZEROS = '000000000000';
+
+/** A run of digits padded to 12, so that plain string order puts 9 before 10. */
+function padDigits(digits: string): string {
+  return ZEROS.slice(digits.length) + digits;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
