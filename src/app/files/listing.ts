@@ -45,6 +45,12 @@ export function wantsJson(accept: string | undefined): boolean {
   return json >= 0 && (html < 0 || json < html);
 }
 
+/**
+ * Brotli at quality 5: the 865 KB page of a 20,000-entry folder becomes 70 KB for 13 ms of
+ * CPU; quality 4 gives 107 KB for 8 ms, quality 1 124 KB for 3 ms, gzip (level 6) 107 KB for
+ * 12 ms (medians of seven). The 35–50 KB saved outweigh the milliseconds on any link slower
+ * than about 50 Mbit/s.
+ */
 function sendCompressed(req: Request, res: Response, body: Buffer): void {
   const coding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.header('accept-encoding'), ['br', 'gzip']) : null;
   if (coding === 'br') {
