@@ -92,6 +92,8 @@ async function storeFiles(root: WriteRoot, req: Request, name: FileName, folder:
     const segments = name.directory ? [...folder, ...parseFileName(fileName, hidden).segments] : name.segments;
     assertCreatable(realRoot, { segments, directory: false }, root.maxPathDepth);
     const { real, exists } = await locate(realRoot, segments, hidden);
+    // A concurrent form that failed may have just removed the folder it made, empty until now.
+    await folders.make(dir);
     return { segments, real, exists };
   };
   let received: Received[];

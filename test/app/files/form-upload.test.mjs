@@ -204,6 +204,31 @@ test('a connection cut mid-part to a new folder leaves no folder behind', async 
   assert.equal(await exists('cut-new'), false);
 });
 
+test('a form whose new folder a failed form removed meanwhile makes it again', async () => {
+  const open = async (body) => {
+    const socket = await connect(server.port);
+    const answer = [];
+    socket.on('data', (d) => answer.push(d));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const raw = formRequest(server.port, '/files/shared-new/', body);
+    const head = raw.indexOf('\r\n\r\n') + 4;
+    socket.write(raw.subarray(0, head));
+    return { socket, rest: raw.subarray(head), answer: async () => (await closed, parseResponses(Buffer.concat(answer))[0]) };
+  };
+  const failing = await open(formBody([{ name: 'f', filename: '../bad', data: 'x' }]));
+  for (let i = 0; i < 100 && !(await exists('shared-new')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The second form starts while the folder exists, so it did not make it.
+  const good = await open(formBody([{ name: 'f', filename: 'kept.txt', data: 'kept' }]));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  failing.socket.write(failing.rest);
+  assert.equal((await failing.answer()).status, 400);
+  assert.equal(await exists('shared-new'), false, 'the failed form removed the folder it made');
+  good.socket.write(good.rest);
+  const res = await good.answer();
+  assert.equal(res.status, 201, res.body.toString());
+  assert.equal(await readFile(path.join(dir, 'shared-new/kept.txt'), 'utf8'), 'kept');
+});
+
 test('a form too large for --max-body-size leaves no folder behind', async () => {
   const small = await startCli(['--directory', dir, '--quiet', '--max-body-size', '64K']);
   try {
