@@ -27,11 +27,13 @@ export async function readListing(dir: string, realRoot: string, hidden: boolean
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   const entries: ListingEntry[] = [];
   let sliceEnd = performance.now() + SLICE_MS;
+  let looked = 0;
   for (const dirent of dirents) {
     if (!isShownName(dirent.name, hidden)) continue;
     const entry = entryOf(prefix + dirent.name, dirent, realRoot, hidden);
     if (entry !== null) entries.push(entry);
-    if (performance.now() > sliceEnd) {
+    // The clock is read every 32 stats (a few microseconds each): per stat it cost 3 ms of 20,000.
+    if (++looked % 32 === 0 && performance.now() > sliceEnd) {
       await nextTurn();
       sliceEnd = performance.now() + SLICE_MS;
     }
