@@ -1,7 +1,7 @@
 // Listings and searches under access rules: only what the requester may open, and a page that
 // shows who is logged in and offers changes only where they are allowed.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -138,5 +138,24 @@ test('a folder with a read-only path below it is not offered for rename or delet
     assert.deepEqual(shared.entries.map((row) => [row[0], row[4]]), [['archive', 0], ['empty', 1]]);
   } finally {
     await server.stop();
+  }
+});
+
+test('a search does not walk folders the requester may not open: their names cannot use up its limits', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-search-access-'));
+  // Breadth first, the closed folder's 1,200 matches (depth 2) come before the open one's (depth 3)
+  // whatever order the disk gives: walked, they would use up the 1,000 results a search may find.
+  await mkdir(path.join(dir, 'closed'));
+  await mkdir(path.join(dir, 'pub', 'sub'), { recursive: true });
+  await Promise.all(Array.from({ length: 1200 }, (_, i) => writeFile(path.join(dir, 'closed', `match-${i}.txt`), '')));
+  await writeFile(path.join(dir, 'pub', 'sub', 'match.txt'), 'found');
+  const server = await startCli(['--directory', dir, '--auth', '@/pub:ro']);
+  try {
+    const res = await call(server.port, 'GET', '/files/?q=match', { Accept: 'application/json' });
+    assert.equal(res.status, 200, res.body.toString());
+    assert.deepEqual(JSON.parse(res.body.toString()), { query: 'match', results: [{ path: 'pub/sub/match.txt', type: 'file' }], end: 'complete' });
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

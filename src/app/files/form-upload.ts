@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
@@ -43,7 +43,7 @@ interface Received {
  * name is checked like a request name, so "../x" is a 400); to a file URL the form must hold
  * exactly one file, stored under the URL's name. Other fields are ignored. Every file is
  * staged first and they are renamed into place only once the whole form arrived, so an
- * aborted or refused form stores nothing (a folder it created may stay, empty). With
+ * aborted or refused form stores nothing, and the folders it created are removed again. With
  * `If-None-Match: *`, any name that exists fails the whole form with 412.
  */
 export async function storeForm(root: WriteRoot, req: Request, res: Response, name: FileName): Promise<void> {
@@ -51,21 +51,56 @@ export async function storeForm(root: WriteRoot, req: Request, res: Response, na
   const folder = name.directory ? name.segments : name.segments.slice(0, -1);
   const place = await locate(realRoot, folder, hidden);
   if (place.exists && !(await stat(place.real)).isDirectory()) throw new HttpError(409, 'A file is in the way');
-  await mkdir(place.real, { recursive: true }).catch((error: unknown) => {
-    throw error instanceof Error && 'code' in error && error.code === 'EEXIST' ? new HttpError(409, 'A file is in the way') : fsError(error);
-  });
-  await assertInside(realRoot, place.real);
+  const folders = new NewFolders();
+  let stored: Stored[];
+  try {
+    await folders.make(place.real).catch((error: unknown) => {
+      throw error instanceof Error && 'code' in error && error.code === 'EEXIST' ? new HttpError(409, 'A file is in the way') : fsError(error);
+    });
+    await assertInside(realRoot, place.real);
+    stored = await storeFiles(root, req, name, folder, place.real, folders);
+  } catch (error) {
+    // Every staged file is gone by now: the folders this form made are empty again.
+    await folders.remove();
+    if (res.closed) return; // the client went away mid-form; nothing was stored
+    throw error;
+  }
+  res.status = 201;
+  if (!name.directory && stored[0] !== undefined) res.setHeader('Location', stored[0].url);
+  if (wantsJson(req.header('accept'))) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(`${JSON.stringify({ stored })}\n`);
+    return;
+  }
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(stored.map((file) => `stored ${file.url} (${file.size} bytes)\n`).join(''));
+}
+
+/** One stored file, as the answer lists it. */
+interface Stored {
+  name: string;
+  url: string;
+  size: number;
+}
+
+/**
+ * Receives the form's files into `dir` (the folder of the URL, `folder` below the root), then
+ * checks them all and renames them into place. Fails with no file stored and none staged.
+ */
+async function storeFiles(root: WriteRoot, req: Request, name: FileName, folder: string[], dir: string, folders: NewFolders): Promise<Stored[]> {
+  const { realRoot, hidden } = root;
   const target = async (fileName: string): Promise<Omit<Received, 'staged'>> => {
     const segments = name.directory ? [...folder, ...parseFileName(fileName, hidden).segments] : name.segments;
     assertCreatable(realRoot, { segments, directory: false }, root.maxPathDepth);
     const { real, exists } = await locate(realRoot, segments, hidden);
+    // A concurrent form that failed may have just removed the folder it made, empty until now.
+    await folders.make(dir);
     return { segments, real, exists };
   };
   let received: Received[];
   try {
-    received = await receiveFiles(req, place.real, target);
+    received = await receiveFiles(req, dir, target);
   } catch (error) {
-    if (res.closed) return; // the client went away mid-form; nothing was stored
     if (req.body.errored !== null && !(error instanceof HttpError)) throw new HttpError(400, 'Request body incomplete');
     throw fsError(error);
   }
@@ -79,25 +114,47 @@ export async function storeForm(root: WriteRoot, req: Request, res: Response, na
       if (evaluatePreconditions(req, validators) !== 'proceed') throw new HttpError(412, `${file.segments.join('/')} exists`);
     }
     for (const file of received) {
-      const dir = path.dirname(file.real);
-      await mkdir(dir, { recursive: true });
-      await assertInside(realRoot, dir);
+      const fileDir = path.dirname(file.real);
+      await folders.make(fileDir);
+      await assertInside(realRoot, fileDir);
       await file.staged.commit(file.real);
     }
   } catch (error) {
     await Promise.all(received.map((file) => file.staged.discard()));
     throw fsError(error);
   }
-  const stored = received.map((file) => ({ name: file.segments.join('/'), url: nameUrl(req, file.segments, false), size: file.staged.stats.size }));
-  res.status = 201;
-  if (!name.directory && stored[0] !== undefined) res.setHeader('Location', stored[0].url);
-  if (wantsJson(req.header('accept'))) {
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(`${JSON.stringify({ stored })}\n`);
-    return;
+  return received.map((file) => ({ name: file.segments.join('/'), url: nameUrl(req, file.segments, false), size: file.staged.stats.size }));
+}
+
+/**
+ * The folders one form created, so that a form that fails leaves none behind: a form to a
+ * folder that does not exist yet creates it before the first part arrives.
+ */
+class NewFolders {
+  /** Parents before children. */
+  private readonly made: string[] = [];
+
+  /** `mkdir -p dir`, remembering every level it created. */
+  async make(dir: string): Promise<void> {
+    // A recursive mkdir answers with the first (topmost) level it created, if any.
+    const first = await mkdir(dir, { recursive: true });
+    if (first === undefined) return;
+    const levels: string[] = [];
+    for (let level = dir; ; level = path.dirname(level)) {
+      levels.unshift(level);
+      if (level === first || level === path.dirname(level)) break;
+    }
+    this.made.push(...levels);
   }
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.end(stored.map((file) => `stored ${file.url} (${file.size} bytes)\n`).join(''));
+
+  /**
+   * Removes them again, children first, each only while empty: a concurrent request may have
+   * stored something in one meanwhile, and then it stays with its parents.
+   */
+  async remove(): Promise<void> {
+    for (const dir of this.made.reverse()) await rmdir(dir).catch(() => {});
+    this.made.length = 0;
+  }
 }
 
 /**

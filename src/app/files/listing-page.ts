@@ -69,7 +69,7 @@ export const OPEN_ACCESS: PageAccess = { can: { write: true, move: true }, chang
  * `base` is the mount's path, where a move's "/a/b" starts.
  */
 function pageData(segments: readonly string[], entries: readonly ListingEntry[], base: string, access: PageAccess): string {
-  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, Date.parse(e.mtime), access.changeable(e) ? 1 : 0]);
+  const rows = entries.map((e) => [e.name, e.type === 'directory' ? 1 : 0, e.size ?? -1, e.mtimeMs, access.changeable(e) ? 1 : 0]);
   const json = JSON.stringify({ root: segments.length === 0, base, entries: rows, can: access.can, icons: ICONS });
   // Inside <script>, "<" could close the element: as \u003c it stays data.
   return json.replace(/</g, '\\u003c');

@@ -1,17 +1,18 @@
-import { stat, type Stats } from 'node:fs';
-import { readdir, realpath } from 'node:fs/promises';
+import { realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isShownName } from './names.js';
 import { isInside, isVisible } from './safe-path.js';
 
-/** One row of a directory listing, as sent in the JSON form. */
+/** One row of a directory listing. */
 export interface ListingEntry {
   name: string;
   type: 'file' | 'directory';
   /** Bytes; null for directories. */
   size: number | null;
-  /** Last modification, ISO 8601 (UTC). */
-  mtime: string;
+  /** Last modification, whole milliseconds since the epoch (rounded as fs.Stats.mtime is). */
+  mtimeMs: number;
 }
 
 /**
@@ -22,26 +23,50 @@ export interface ListingEntry {
  */
 export async function readListing(dir: string, realRoot: string, hidden: boolean): Promise<ListingEntry[]> {
   const dirents = await readdir(dir, { withFileTypes: true });
-  const entries = await Promise.all(
-    dirents.map(async (dirent): Promise<ListingEntry | null> => {
-      const name = dirent.name;
-      if (!isShownName(name, hidden)) return null;
-      const full = path.join(dir, name);
-      try {
-        if (dirent.isSymbolicLink()) {
-          const target = await realpath(full);
-          if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
-        }
-        const info = await statOf(full);
-        if (info.isDirectory()) return { name, type: 'directory', size: null, mtime: info.mtime.toISOString() };
-        if (info.isFile()) return { name, type: 'file', size: info.size, mtime: info.mtime.toISOString() };
-      } catch {
-        // vanished meanwhile, or a dangling link: not listed
-      }
-      return null;
-    }),
-  );
-  return sortEntries(entries.filter((entry): entry is ListingEntry => entry !== null));
+  // Not path.join per entry: `dir` is a real path already, and the names have no "/".
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const entries: ListingEntry[] = [];
+  let sliceEnd = performance.now() + SLICE_MS;
+  let looked = 0;
+  for (const dirent of dirents) {
+    if (!isShownName(dirent.name, hidden)) continue;
+    const entry = entryOf(prefix + dirent.name, dirent, realRoot, hidden);
+    if (entry !== null) entries.push(entry);
+    // The clock is read every 32 stats (a few microseconds each): per stat it cost 3 ms of 20,000.
+    if (++looked % 32 === 0 && performance.now() > sliceEnd) {
+      await nextTurn();
+      sliceEnd = performance.now() + SLICE_MS;
+    }
+  }
+  return sortEntries(entries);
+}
+
+/**
+ * How long the stats of one listing may hold the event loop before other connections get a
+ * turn. The stats are synchronous: a listing's stats hit the kernel's caches and take a few
+ * microseconds each, while handing each to libuv's pool and back costs several times that,
+ * and a promise per entry made the garbage collector the largest cost. Server CPU time per
+ * request for the page of a 20,000-entry folder (9 requests, on 2 cores under load):
+ * a promise per stat 449 ms, 32 callback stats in flight 279 ms, synchronous 152 ms.
+ * A slice is shorter than the page's own rendering and compression, which run in one piece.
+ */
+const SLICE_MS = 5;
+
+/** The entry for one name, or null: vanished meanwhile, a dangling link, or a link that leads out. */
+function entryOf(full: string, dirent: Dirent, realRoot: string, hidden: boolean): ListingEntry | null {
+  try {
+    if (dirent.isSymbolicLink()) {
+      const target = realpathSync.native(full);
+      if (!isInside(realRoot, target) || !isVisible(realRoot, target, hidden)) return null;
+    }
+    const info = statSync(full, { throwIfNoEntry: false });
+    const name = dirent.name;
+    if (info?.isDirectory() === true) return { name, type: 'directory', size: null, mtimeMs: Math.round(info.mtimeMs) };
+    if (info?.isFile() === true) return { name, type: 'file', size: info.size, mtimeMs: Math.round(info.mtimeMs) };
+  } catch {
+    // unreadable or vanished meanwhile: not listed
+  }
+  return null;
 }
 
 /**
@@ -51,35 +76,26 @@ export async function readListing(dir: string, realRoot: string, hidden: boolean
  * case, digit runs padded), and the collator then sorts that almost sorted array, which V8's
  * TimSort does in few more comparisons than names. The result is exactly the collator's
  * order; 20,000 shuffled names: 0.22–0.45 s → 0.16–0.25 s (three runs each, 2 busy cores).
+ * Digits are padded by slicing a string of zeros, not with padStart: the 20,000 keys took
+ * 11 ms of CPU that way and 5 ms this way (medians of nine, 2 busy cores).
  */
 function sortEntries(entries: ListingEntry[]): ListingEntry[] {
-  const rough = entries.map((entry) => ({ entry, key: `${entry.type === 'directory' ? 0 : 1}${roughKey(entry.name)}` }));
+  const rough = entries.map((entry) => ({ entry, key: `${entry.type === 'directory' ? 0 : 1}${entry.name.toLowerCase().replace(/\d+/g, padDigits)}` }));
   rough.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return rough
     .map(({ entry }) => entry)
     .sort((a, b) => (a.type === b.type ? compareNames(a.name, b.name) : a.type === 'directory' ? -1 : 1));
 }
 
-function roughKey(name: string): string {
-  return name.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, '0'));
+const ZEROS = '000000000000';
+
+/** A run of digits padded to 12, so that plain string order puts 9 before 10. */
+function padDigits(digits: string): string {
+  return ZEROS.slice(digits.length) + digits;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 function compareNames(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/**
- * fs.stat through a callback: the 20,000 stats of a big folder took 0.5–0.8 s this way where
- * fs/promises' stat took 1.6 s (node 20, a folder in /tmp, both run in turn on 2 busy cores);
- * in such a burst the promise API's own cost per call dominates.
- */
-function statOf(file: string): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    stat(file, (error, info) => {
-      if (error === null) resolve(info);
-      else reject(error);
-    });
-  });
 }

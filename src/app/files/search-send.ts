@@ -22,7 +22,7 @@ export function sendSearch(req: Request, res: Response, dir: string, segments: r
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('Vary', 'Accept');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  const hits = openable(searchNames(dir, term, hidden, SEARCH_LIMITS), segments, opens);
+  const hits = searchNames(dir, term, hidden, SEARCH_LIMITS, (hit, type) => opens([...segments, ...hit.split('/')], type));
   if (wantsJson(req.header('accept'))) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     return res.send(jsonPieces(term, hits));
@@ -30,20 +30,6 @@ export function sendSearch(req: Request, res: Response, dir: string, segments: r
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`);
   return res.send(htmlPieces(nameUrl(req, segments, true), segments, term, hits));
-}
-
-/** The hits the requester may open; the walk's limits still count every name it found. */
-async function* openable(hits: AsyncGenerator<SearchHit, SearchEnd>, segments: readonly string[], opens: MayOpen): AsyncGenerator<SearchHit, SearchEnd> {
-  try {
-    let step = await hits.next();
-    while (step.done !== true) {
-      if (opens([...segments, ...step.value.path.split('/')], step.value.type)) yield step.value;
-      step = await hits.next();
-    }
-    return step.value;
-  } finally {
-    await hits.return('complete');
-  }
 }
 
 async function* jsonPieces(term: string, hits: AsyncGenerator<SearchHit, SearchEnd>): AsyncGenerator<string> {

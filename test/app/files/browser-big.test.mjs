@@ -57,12 +57,14 @@ test('20,000 entries: usable in under 1 s, sorting by any column in under 200 ms
     t.diagnostic(`navigation start to usable rows: ${timings.map((m) => `${m.total} ms (server ${m.server}, transfer ${m.transfer}, page ${m.page})`).join(' / ')}; sort ms: ${JSON.stringify(sorts, (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}; rows in the DOM: ${rows}`);
     assert.equal(summary, '200 folders, 19800 files');
     assert.ok(rows < 120, `only the rows in view are rendered (${rows})`);
-    // The page's own part (from its last byte to the "listing-ready" mark) is what the page
-    // controls; the server's part is 20,000 stats, which on the shared 2-core test machine
-    // under load took most of the total. The whole must stay far below the old page's 11 s.
+    // Each part is the best of three runs. The server's part is readdir and 20,000 stats, the
+    // sort and the page: 0.13 s of CPU per request (0.38–0.45 s before it was made lean). The
+    // page's part runs from its last byte to the "listing-ready" mark.
+    const serverMs = Math.min(...timings.map((m) => m.server));
     const pageMs = Math.min(...timings.map((m) => m.page));
+    assert.ok(serverMs < 500, `the server took ${serverMs} ms to start its answer`);
     assert.ok(pageMs < 1000, `the page took ${pageMs} ms after its last byte`);
-    assert.ok(load < 3000, `usable after ${load} ms`);
+    assert.ok(load < 1000, `usable after ${load} ms`);
     for (const [key, ms] of Object.entries(sorts)) assert.ok(ms < 200, `sort by ${key} took ${ms} ms`);
     // Sorting is real: by size descending the largest file comes first (folders stay on top).
     await tab.click('th[data-key="size"] button');

@@ -166,6 +166,93 @@ test('a connection cut mid-part stores nothing and leaves no temporary file', as
   assert.deepEqual(await tree(path.join(dir, 'cut')), []);
 });
 
+/** Does `name` exist below the served folder? */
+async function exists(name) {
+  return readdir(path.join(dir, name)).then(() => true, () => false);
+}
+
+test('a failed form to a folder that did not exist leaves no folder behind, only the levels it made', async () => {
+  // A refused name: 400, and the three levels the form made are gone.
+  const refused = await post('/files/fresh/a/b/', [
+    { name: 'f', filename: 'fine.txt', data: 'fine' },
+    { name: 'f', filename: '../../../../escape.txt', data: 'evil' },
+  ]);
+  assert.equal(refused.status, 400);
+  assert.equal(await exists('fresh'), false);
+  // A form without a file: the folder it made for nothing goes too.
+  assert.equal((await post('/files/nothing/', [{ name: 'only', data: 'a field' }])).status, 400);
+  assert.equal(await exists('nothing'), false);
+  // Below a folder that was there before, only the new levels go.
+  await mkdir(path.join(dir, 'before'));
+  await writeFile(path.join(dir, 'before/kept.txt'), 'kept');
+  assert.equal((await post('/files/before/new/', [{ name: 'f', filename: '..', data: 'x' }])).status, 400);
+  assert.deepEqual(await tree(path.join(dir, 'before')), ['kept.txt']);
+  // The same form with good names stores its files there.
+  assert.equal((await post('/files/fresh/a/b/', [{ name: 'f', filename: 'fine.txt', data: 'fine' }])).status, 201);
+  assert.equal(await readFile(path.join(dir, 'fresh/a/b/fine.txt'), 'utf8'), 'fine');
+});
+
+test('a connection cut mid-part to a new folder leaves no folder behind', async () => {
+  const body = formBody([{ name: 'f', filename: 'partial.bin', data: Buffer.alloc(1024 * 1024, 7) }]);
+  const raw = formRequest(server.port, '/files/cut-new/deeper/', body);
+  const socket = await connect(server.port);
+  socket.write(raw.subarray(0, raw.length - 300_000));
+  // The folder is made before the first part arrives; wait until the part's bytes are landing.
+  for (let i = 0; i < 100 && !(await exists('cut-new/deeper')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await exists('cut-new/deeper'), true, 'the form made its folder');
+  socket.destroy();
+  for (let i = 0; i < 100 && (await exists('cut-new')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await exists('cut-new'), false);
+});
+
+test('a form whose new folder a failed form removed meanwhile makes it again', async () => {
+  const open = async (body) => {
+    const socket = await connect(server.port);
+    const answer = [];
+    socket.on('data', (d) => answer.push(d));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const raw = formRequest(server.port, '/files/shared-new/', body);
+    const head = raw.indexOf('\r\n\r\n') + 4;
+    socket.write(raw.subarray(0, head));
+    return { socket, rest: raw.subarray(head), answer: async () => (await closed, parseResponses(Buffer.concat(answer))[0]) };
+  };
+  const failing = await open(formBody([{ name: 'f', filename: '../bad', data: 'x' }]));
+  for (let i = 0; i < 100 && !(await exists('shared-new')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The second form starts while the folder exists, so it did not make it.
+  const good = await open(formBody([{ name: 'f', filename: 'kept.txt', data: 'kept' }]));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  failing.socket.write(failing.rest);
+  assert.equal((await failing.answer()).status, 400);
+  assert.equal(await exists('shared-new'), false, 'the failed form removed the folder it made');
+  good.socket.write(good.rest);
+  const res = await good.answer();
+  assert.equal(res.status, 201, res.body.toString());
+  assert.equal(await readFile(path.join(dir, 'shared-new/kept.txt'), 'utf8'), 'kept');
+});
+
+test('a form too large for --max-body-size leaves no folder behind', async () => {
+  const small = await startCli(['--directory', dir, '--quiet', '--max-body-size', '64K']);
+  try {
+    const body = formBody([{ name: 'f', filename: 'big.bin', data: Buffer.alloc(200 * 1024, 1) }]);
+    // Chunked in 16 KiB chunks, so the limit is only found mid-part, after the folder was made.
+    const pieces = [];
+    for (let at = 0; at < body.length; at += 16 * 1024) {
+      const chunk = body.subarray(at, at + 16 * 1024);
+      pieces.push(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    }
+    pieces.push(Buffer.from('0\r\n\r\n'));
+    const head =
+      `POST /files/too-large/ HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+      'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n';
+    const { raw } = await exchange(small.port, [Buffer.from(head), ...pieces], { delayMs: 20, idleMs: 2000 });
+    const [res] = parseResponses(raw);
+    assert.equal(res.status, 413, res.body.toString());
+    assert.equal(await exists('too-large'), false);
+  } finally {
+    await small.stop();
+  }
+});
+
 test('a 200 MiB part is streamed to disk with flat server memory', { timeout: 120_000 }, async (t) => {
   const total = 200 * 1024 * 1024;
   const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`);

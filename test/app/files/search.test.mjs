@@ -61,9 +61,11 @@ test('an empty term is the ordinary listing', async () => {
   assert.ok(Array.isArray(listing));
 });
 
+const everything = () => true;
+
 test('the walk stops at its result and time limits and says which', async () => {
   const hits = [];
-  const walk = searchNames(path.join(dir, 'many'), 'item', false, { results: 10, timeMs: 10_000 });
+  const walk = searchNames(path.join(dir, 'many'), 'item', false, { results: 10, timeMs: 10_000 }, everything);
   let step = await walk.next();
   while (!step.done) {
     hits.push(step.value);
@@ -73,6 +75,6 @@ test('the walk stops at its result and time limits and says which', async () => 
   assert.equal(step.value, 'results');
   // With no time at all the walk stops at its first clock check (every 256 names).
   await Promise.all(Array.from({ length: 300 }, (_, i) => writeFile(path.join(dir, 'many', `more-${i}`), '')));
-  const timed = searchNames(path.join(dir, 'many'), 'nothing matches this', false, { results: 10, timeMs: -1 });
+  const timed = searchNames(path.join(dir, 'many'), 'nothing matches this', false, { results: 10, timeMs: -1 }, everything);
   assert.deepEqual(await timed.next(), { done: true, value: 'time' });
 });
