@@ -4,16 +4,12 @@
 // With `wirehttp`, a build whose index exports no `serve` function exits with status 3 and says
 // so: the scenario is then skipped, never run on something else.
 import { serve as nodeServe } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
 import { pathToFileURL } from 'node:url';
+import { makeHonoApp } from './hono-app.mjs';
 
 const [port, directory, adapter, wirehttpIndex] = process.argv.slice(2);
 
-const app = new Hono();
-app.get('/hono/json/:id', (c) => c.json({ id: c.req.param('id'), ok: true }));
-app.get('/hono/text', (c) => c.text('hello'));
-app.use('/hono/static/*', serveStatic({ root: directory, rewriteRequestPath: (p) => p.slice('/hono/static'.length) }));
+const app = makeHonoApp(directory);
 
 let serve = nodeServe;
 if (adapter === 'wirehttp') {
