@@ -141,27 +141,36 @@ function settledSoon<T>(read: Promise<T>): Promise<T | null> {
   return Promise.race([read, later]);
 }
 
-async function* remaining(chunks: Uint8Array[], next: Promise<ReadableStreamReadResult<Uint8Array>>, reader: Reader): AsyncGenerator<Uint8Array> {
-  let finished = false;
-  try {
-    yield* chunks;
-    let read = next;
-    for (;;) {
-      const result = await read;
-      if (result.done) break;
-      yield result.value;
-      read = reader.read();
-    }
-    finished = true;
-  } finally {
-    // The client went away or a write failed: stop the producer.
-    if (!finished) await reader.cancel().catch(ignore);
-  }
+/**
+ * The rest of a body for `res.send`: the chunks already read, the read in flight, then the
+ * reader's own reads, whose results already have an iterator result's shape — no generator
+ * and no promise of ours per chunk. `return` (the client went away, a write failed) stops
+ * the producer.
+ */
+function remaining(chunks: Uint8Array[], next: Promise<ReadableStreamReadResult<Uint8Array>>, reader: Reader): AsyncIterable<Uint8Array> {
+  let index = 0;
+  let inFlight: Promise<ReadableStreamReadResult<Uint8Array>> | null = next;
+  const iterator: AsyncIterator<Uint8Array, undefined> = {
+    next: () => {
+      const chunk = chunks[index];
+      if (chunk !== undefined) {
+        index++;
+        return Promise.resolve({ value: chunk, done: false });
+      }
+      const read = inFlight ?? reader.read();
+      inFlight = null;
+      return read as Promise<IteratorResult<Uint8Array, undefined>>;
+    },
+    return: () => reader.cancel().then(finished, finished),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+function finished(): IteratorReturnResult<undefined> {
+  return { value: undefined, done: true };
 }
 
 function join(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
   return Buffer.concat(chunks);
 }
-
-function ignore(): void {}
