@@ -3,9 +3,9 @@
 // as `new Response(response.body, response)` (same status and headers, the body as a stream):
 // both must put the same bytes on the wire, Date aside.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, test } from 'node:test';
 import { serve } from '../../dist/index.js';
-import { exchange, parseResponses } from '../helpers.mjs';
 
 const big = new Uint8Array(40_000).fill(7);
 
@@ -61,20 +61,27 @@ const ready = new Promise((resolve) => {
   );
 });
 
-/** Sends `paths` pipelined with `method`; the answers without their Date. */
-async function ask(method, paths) {
+/** One answer to `method path`, as received (header names, order and bytes), without its Date. */
+async function askOne(method, path) {
   const port = await ready;
-  const requests = paths.map((p) => `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join('');
-  const { raw } = await exchange(port, requests, { idleMs: 300 });
-  const responses = parseResponses(raw, { headRequests: method === 'HEAD' ? paths.map((_, i) => i) : [] });
-  assert.equal(responses.length, paths.length);
-  return responses.map(({ status, reason, rawHeaders, body }) => ({
-    status,
-    reason,
-    rawHeaders: rawHeaders.filter(([name]) => name.toLowerCase() !== 'date'),
-    body: body.toString('base64'),
-  }));
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method, path, agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        const rawHeaders = [];
+        for (let i = 0; i < response.rawHeaders.length; i += 2) {
+          if (response.rawHeaders[i].toLowerCase() !== 'date') rawHeaders.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
+        }
+        resolve({ status: response.statusCode, reason: response.statusMessage, rawHeaders, body: Buffer.concat(chunks).toString('base64') });
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
 }
+
+const ask = (method, paths) => Promise.all(paths.map((path) => askOne(method, path)));
 
 test('a string or bytes body is sent as the stream path sends it', async () => {
   const names = Object.keys(CASES);
