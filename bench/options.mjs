@@ -4,7 +4,7 @@ import { SCENARIOS } from './scenarios.mjs';
 import { SERVERS } from './servers.mjs';
 
 /** Servers every run measures (when a chosen scenario is theirs): the references and the floor. */
-const ALWAYS = ['wirehttp', 'node-http', 'node-http-durable', 'node-http-drain', 'library-drain', 'floor', 'hono-node', 'hono-wirehttp'];
+const ALWAYS = ['wirehttp', 'node-http', 'node-http-durable', 'node-http-drain', 'library-drain', 'floor', 'hono-node', 'hono-node-native', 'hono-wirehttp', 'hono-wirehttp-light'];
 const OPTIONAL = Object.keys(SERVERS).filter((id) => !ALWAYS.includes(id));
 
 const USAGE = `npm run bench -- [--quick] [--rounds N] [--seconds N] [--only SCENARIOS] [--servers SERVERS]
@@ -35,8 +35,12 @@ servers (each measured in the scenarios that are its own):
   library-drain        wirehttp as a library doing the same (bench/reference-library-drain.mjs)
   floor                bench/reference-floor.mjs: counts head ends, writes a fixed response; all
                        but hono and workers (in uploads it reads the body and stores nothing)
-  hono-node            a Hono app on @hono/node-server, the reference of hono
-  hono-wirehttp        the same app on wirehttp's serve(); run only when the build exports serve()
+  hono-node            a Hono app on @hono/node-server with its defaults (which replace the global
+                       Request and Response), the reference of hono
+  hono-node-native     the same with overrideGlobalObjects: false (the platform's Request/Response)
+  hono-wirehttp        the same app on wirehttp's serve() with its defaults (globals untouched), the
+                       subject of hono; run only when the build exports serve()
+  hono-wirehttp-light  the same with overrideGlobalObjects: true (shown, not judged)
   ${OPTIONAL.join(', ').padEnd(20)} optional outside references, when installed (--servers picks among them)
 A server that is missing is skipped with a line saying why.
 

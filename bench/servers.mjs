@@ -75,6 +75,11 @@ const honoInstalled = () => existsSync(path.join(BENCH_DIR, '..', 'node_modules'
 const plainScenario = (scenario) => scenario.app === undefined;
 const drainScenario = (scenario) => scenario.app === 'drain';
 
+function honoWirehttpUnavailable() {
+  if (!honoInstalled()) return 'hono and @hono/node-server are not installed (npm ci)';
+  return libraryExportsServe() ? null : `this wirehttp build (${LIBRARY}) does not export serve(), the fetch-handler adapter`;
+}
+
 /**
  * The servers, in table order. `command(port, dir, extraArgs, scenario)` returns argv (and an
  * optional cleanup); `runs(scenario)` says which scenarios a server takes part in;
@@ -162,21 +167,34 @@ export const SERVERS = {
     uploadMethod: 'POST',
   },
   'hono-node': {
-    label: 'Hono on @hono/node-server',
+    label: 'Hono on @hono/node-server (defaults: global Request/Response replaced)',
     unavailable: () => (honoInstalled() ? null : 'hono and @hono/node-server are not installed (npm ci)'),
     runs: (scenario) => scenario.app === 'hono',
     command: (port, dir) => ({ argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'node'] }),
     uploadMethod: 'POST',
   },
+  'hono-node-native': {
+    label: 'Hono on @hono/node-server, overrideGlobalObjects: false',
+    unavailable: () => (honoInstalled() ? null : 'hono and @hono/node-server are not installed (npm ci)'),
+    runs: (scenario) => scenario.app === 'hono',
+    command: (port, dir) => ({ argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'node-native'] }),
+    uploadMethod: 'POST',
+  },
   'hono-wirehttp': {
-    label: 'Hono on wirehttp serve()',
-    unavailable: () => {
-      if (!honoInstalled()) return 'hono and @hono/node-server are not installed (npm ci)';
-      return libraryExportsServe() ? null : `this wirehttp build (${LIBRARY}) does not export serve(), the fetch-handler adapter`;
-    },
+    label: 'Hono on wirehttp serve() (defaults: globals untouched)',
+    unavailable: honoWirehttpUnavailable,
     runs: (scenario) => scenario.app === 'hono',
     command: (port, dir) => ({
       argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'wirehttp', LIBRARY],
+    }),
+    uploadMethod: 'POST',
+  },
+  'hono-wirehttp-light': {
+    label: 'Hono on wirehttp serve(), overrideGlobalObjects: true',
+    unavailable: honoWirehttpUnavailable,
+    runs: (scenario) => scenario.app === 'hono',
+    command: (port, dir) => ({
+      argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono.mjs'), String(port), dir, 'wirehttp-light', LIBRARY],
     }),
     uploadMethod: 'POST',
   },

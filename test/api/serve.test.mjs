@@ -171,8 +171,9 @@ test('a thrown error, a rejection and a non-Response answer 500 and are reported
   );
 });
 
-test('a streamed response waits for a slow client instead of buffering the stream', async () => {
+test('a streamed response waits for a slow client instead of buffering the stream, and stops it when the client goes', async () => {
   let pulled = 0;
+  let cancelled = false;
   const chunk = new Uint8Array(64 * 1024);
   await withServer(
     () =>
@@ -183,6 +184,9 @@ test('a streamed response waits for a slow client instead of buffering the strea
               pulled++;
               if (pulled > 2000) controller.close();
               else controller.enqueue(chunk);
+            },
+            cancel() {
+              cancelled = true;
             },
           },
           { highWaterMark: 0 },
@@ -197,6 +201,8 @@ test('a streamed response waits for a slow client instead of buffering the strea
       // 2000 chunks are 125 MiB; the socket buffers on both sides hold a few MiB at most.
       assert.ok(pulled < 200, `pulled ${pulled} chunks while the client read nothing`);
       socket.destroy();
+      for (let waited = 0; !cancelled && waited < 50; waited++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(cancelled, 'the stream was not cancelled after the client went away');
     },
   );
 });

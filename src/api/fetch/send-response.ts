@@ -1,5 +1,6 @@
 import type { Response as WireResponse } from '../../server/response.js';
-import { LightResponse } from './light-response.js';
+import { LightResponse, type HeadersGiven, type WholeBody } from './light-response.js';
+import { platformBody } from './platform-body.js';
 
 /** Response headers the connection layer writes itself (framing, date, persistence). */
 const SERVER_OWNED = new Set(['transfer-encoding', 'date', 'connection', 'keep-alive', 'content-length']);
@@ -43,23 +44,32 @@ function copyHeader(res: WireResponse, copied: Copied, name: string, value: stri
 }
 
 /**
- * Writes a WHATWG `Response` to the connection. A LightResponse still holding its string or
- * bytes is written straight away. Otherwise a body that is complete after a few reads that
- * resolve at once (a string, bytes, a Blob, form data — anything not produced over time)
- * leaves with a Content-Length in one write; any other body streams with backpressure,
- * chunked unless the handler set Content-Length.
+ * Writes a WHATWG `Response` to the connection. A body known whole — a LightResponse still
+ * holding its string or bytes, or a platform Response built from a string or bytes that no
+ * one has read — is written straight away. Otherwise a body that is complete after a few
+ * reads that resolve at once (a Blob, form data — anything not produced over time) leaves
+ * with a Content-Length in one write; any other body streams with backpressure, chunked
+ * unless the handler set Content-Length.
  */
 export function sendResponse(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> | undefined {
-  const whole = LightResponse.whole(response);
-  if (whole === null) return sendStream(response, res, isHead);
-  const { body, init } = whole;
-  res.status = init?.status ?? 200;
+  const light = LightResponse.whole(response);
+  if (light !== null) {
+    res.status = light.init?.status ?? 200;
+    sendWhole(res, copyInit(res, light.init?.headers), light.body, isHead);
+    return undefined;
+  }
+  const body = platformBody(response);
+  if (body === undefined) return sendStream(response, res, isHead);
+  res.status = response.status;
+  sendWhole(res, copyHeaders(res, response.headers), body, isHead);
+  return undefined;
+}
+
+/** Copies headers given as a Response's init. */
+function copyInit(res: WireResponse, headers: HeadersGiven | undefined): Copied {
   const copied: Copied = { declared: null, typed: false };
-  const headers = init?.headers;
-  if (headers instanceof Headers) {
-    for (const [name, value] of headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
-    for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
-  } else if (Array.isArray(headers)) {
+  if (headers instanceof Headers) return copyHeaders(res, headers);
+  if (Array.isArray(headers)) {
     for (const [name, value] of headers) copyHeader(res, copied, name, value);
   } else if (headers !== undefined) {
     for (const name in headers) {
@@ -67,22 +77,32 @@ export function sendResponse(response: globalThis.Response, res: WireResponse, i
       if (value !== undefined) copyHeader(res, copied, name, value);
     }
   }
+  return copied;
+}
+
+function copyHeaders(res: WireResponse, headers: Headers): Copied {
+  const copied: Copied = { declared: null, typed: false };
+  for (const [name, value] of headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
+  for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  return copied;
+}
+
+/** Ends the response with a body known whole. */
+function sendWhole(res: WireResponse, copied: Copied, body: WholeBody, isHead: boolean): void {
   if (body === null) {
+    // Only a HEAD answer may announce a length without carrying the body.
     if (copied.declared !== null && isHead) res.setHeader('content-length', copied.declared);
     res.end();
-    return undefined;
+    return;
   }
   if (!copied.typed) res.setHeader('content-type', DEFAULT_TYPE);
   if (copied.declared !== null) res.setHeader('content-length', copied.declared);
   res.end(body);
-  return undefined;
 }
 
 async function sendStream(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> {
   res.status = response.status;
-  const copied: Copied = { declared: null, typed: false };
-  for (const [name, value] of response.headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
-  for (const cookie of response.headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  const copied = copyHeaders(res, response.headers);
   const { declared } = copied;
   const body = response.body;
   if (body === null) {
@@ -121,27 +141,36 @@ function settledSoon<T>(read: Promise<T>): Promise<T | null> {
   return Promise.race([read, later]);
 }
 
-async function* remaining(chunks: Uint8Array[], next: Promise<ReadableStreamReadResult<Uint8Array>>, reader: Reader): AsyncGenerator<Uint8Array> {
-  let finished = false;
-  try {
-    yield* chunks;
-    let read = next;
-    for (;;) {
-      const result = await read;
-      if (result.done) break;
-      yield result.value;
-      read = reader.read();
-    }
-    finished = true;
-  } finally {
-    // The client went away or a write failed: stop the producer.
-    if (!finished) await reader.cancel().catch(ignore);
-  }
+/**
+ * The rest of a body for `res.send`: the chunks already read, the read in flight, then the
+ * reader's own reads, whose results already have an iterator result's shape — no generator
+ * and no promise of ours per chunk. `return` (the client went away, a write failed) stops
+ * the producer.
+ */
+function remaining(chunks: Uint8Array[], next: Promise<ReadableStreamReadResult<Uint8Array>>, reader: Reader): AsyncIterable<Uint8Array> {
+  let index = 0;
+  let inFlight: Promise<ReadableStreamReadResult<Uint8Array>> | null = next;
+  const iterator: AsyncIterator<Uint8Array, undefined> = {
+    next: () => {
+      const chunk = chunks[index];
+      if (chunk !== undefined) {
+        index++;
+        return Promise.resolve({ value: chunk, done: false });
+      }
+      const read = inFlight ?? reader.read();
+      inFlight = null;
+      return read as Promise<IteratorResult<Uint8Array, undefined>>;
+    },
+    return: () => reader.cancel().then(finished, finished),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+function finished(): IteratorReturnResult<undefined> {
+  return { value: undefined, done: true };
 }
 
 function join(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
   return Buffer.concat(chunks);
 }
-
-function ignore(): void {}
