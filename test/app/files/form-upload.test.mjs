@@ -231,7 +231,7 @@ test('a form whose new folder a failed form removed meanwhile makes it again', a
 });
 
 test('a form too large for --max-body-size leaves no folder behind', async () => {
-  const small = await startCli(['--directory', dir, '--quiet', '--max-body-size', '64K']);
+  const small = await startFileServer(['--directory', dir, '--quiet', '--max-body-size', '64K']);
   try {
     const body = formBody([{ name: 'f', filename: 'big.bin', data: Buffer.alloc(200 * 1024, 1) }]);
     // Chunked in 16 KiB chunks, so the limit is only found mid-part, after the folder was made.
