@@ -1,20 +1,15 @@
 import type { Socket } from 'node:net';
-import {
-  CONTINUE_RESPONSE,
-  ParseEvent,
-  ProtocolError,
-  methodRefusal,
-  serializeErrorResponse,
-  type RequestHead,
-} from '../protocol/index.js';
+import { CONTINUE_RESPONSE, ParseEvent, ProtocolError, methodRefusal, type RequestHead } from '../protocol/index.js';
+import { deliverBody, endBody, tooLongToDiscard, type BodyIntakeTarget } from './body-intake.js';
 import type { ServerOptions } from './config.js';
 import { NO_PARSER, borrowParser, returnParser, type ConnectionContext } from './context.js';
 import { Deadline, deadlineAt, expire, type Expirable } from './deadlines.js';
 import { ExchangeState, Lifetime, Next, PauseReason, Reading, Writing } from './exchange-state.js';
 import { answerFailure, dispatch, type HandlerFailure } from './dispatch.js';
-import { httpDate } from './http-date.js';
+import { bodyTimedOut, failRequest, report, type ErrorAnswerTarget } from './error-answers.js';
 import { Output } from './output.js';
 import { detach } from './hand-over.js';
+import { onPeerEnd, onPeerEndWhileWaiting, type PeerEndTarget } from './peer-end.js';
 import { listen, notifyOutputDrained, type SocketListener } from './socket-events.js';
 import { Request, type BodyController } from './request.js';
 import { Response, type ResponseSink } from './response.js';
@@ -22,30 +17,48 @@ import { Response, type ResponseSink } from './response.js';
 /**
  * One client connection, as glue: socket events and parser events go to `ExchangeState`
  * (which decides), the handler gets a Request/Response pair per exchange, `Output` batches
- * the writes, and `deadline` (see deadlines.ts) is checked by the server's sweeper.
+ * the writes, and `deadline` (see deadlines.ts) is checked by the server's sweeper. Off the
+ * request's main line, the work is in plain functions over this object's fields (no object
+ * per connection): body-intake.ts, error-answers.ts and peer-end.ts; fields those need are
+ * `@internal`.
  */
-export class Connection implements ResponseSink, BodyController, SocketListener, HandlerFailure, Expirable {
+export class Connection
+  implements
+    ResponseSink,
+    BodyController,
+    SocketListener,
+    HandlerFailure,
+    Expirable,
+    BodyIntakeTarget,
+    ErrorAnswerTarget,
+    PeerEndTarget
+{
   /** The one deadline (see deadlines.ts); the server's sweeper calls `expire` once `deadlineAt` has passed. */
   deadline = Deadline.Headers;
   deadlineAt: number;
-  private readonly state = new ExchangeState();
+  /** @internal */
+  readonly state = new ExchangeState();
   /** NO_PARSER while idle (see context.ts). */
   private parser = NO_PARSER;
-  private readonly options: ServerOptions;
+  /** @internal */
+  readonly options: ServerOptions;
   private readonly output: Output;
-  private req: Request | null = null;
-  private res: Response | null = null;
+  /** @internal */
+  req: Request | null = null;
+  /** @internal */
+  res: Response | null = null;
   private head: RequestHead | null = null;
-  /** Body bytes read and dropped after the response was complete. */
-  private discarded = 0;
-  /** Re-entrancy guard: a handler answering synchronously must not start a nested pump. */
-  private pumping = false;
+  /** @internal Body bytes read and dropped after the response was complete. */
+  discarded = 0;
+  /** @internal Re-entrancy guard: a handler answering synchronously must not start a nested pump. */
+  pumping = false;
   private peer: string | null = null;
-  /** When the current request's head was parsed (only tracked when someone logs). */
-  private startedAt = 0;
+  /** @internal When the current request's head was parsed (only tracked when someone logs). */
+  startedAt = 0;
 
   constructor(
-    private readonly socket: Socket,
+    /** @internal */
+    readonly socket: Socket,
     private readonly context: ConnectionContext<Connection>,
   ) {
     this.options = context.options;
@@ -68,8 +81,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     return this.state.lifetime === Lifetime.Closed;
   }
   get closeAfterResponse(): boolean {
-    const head = this.head;
-    return this.state.mustClose(head !== null && head.contentLength > this.options.maxDiscardBytes);
+    return this.state.mustClose(tooLongToDiscard(this.head, this.options));
   }
   get peerIsHttp11(): boolean {
     return this.head !== null && this.head.versionMinor === 1;
@@ -100,7 +112,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
   }
 
   responseComplete(closeAfterResponse: boolean): void {
-    if (this.options.onResponse !== null && this.res !== null) this.report(this.res.status, this.res.bytesSent);
+    if (this.options.onResponse !== null && this.res !== null) report(this, this.res.status, this.res.bytesSent);
     const bodyUnread = this.state.bodyPending;
     const next = this.state.responseComplete(closeAfterResponse);
     if (bodyUnread && next === Next.Close) this.req?.abortBody(new Error('Response sent before the body was read'));
@@ -150,8 +162,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     this.output.flushBatch(this.gone);
   }
 
-  /** Pulls parser events while the current exchange can accept them. */
-  private pump(): void {
+  /** @internal Pulls parser events while the current exchange can accept them. */
+  pump(): void {
     const state = this.state;
     this.pumping = true;
     try {
@@ -165,14 +177,14 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
         if (state.betweenExchanges && this.checkBacklog()) break;
         const event = this.parser.next();
         if (event === ParseEvent.NeedData) {
-          if (state.peerEnded) this.onPeerEndWhileWaiting();
+          if (state.peerEnded) onPeerEndWhileWaiting(this);
           break;
         }
-        if (event === ParseEvent.Data) this.deliverBody(this.parser.chunk);
-        else if (event === ParseEvent.End) this.endBody();
+        if (event === ParseEvent.Data) deliverBody(this, this.parser.chunk);
+        else if (event === ParseEvent.End) endBody(this);
         else if (event === ParseEvent.Head && this.parser.head !== null) this.startExchange(this.parser.head);
         else {
-          this.failRequest(this.parser.error ?? new ProtocolError(400, 'Bad request'));
+          failRequest(this, this.parser.error ?? new ProtocolError(400, 'Bad request'));
           break;
         }
       }
@@ -185,14 +197,6 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     if (!this.output.backlogged(this.gone)) return false;
     if (this.pause(PauseReason.OutputBacklog)) notifyOutputDrained(this.socket);
     return true;
-  }
-
-  /** Tells `onResponse` (when set) about the exchange ending now. */
-  private report(status: number, bytes: number): void {
-    const onResponse = this.options.onResponse;
-    if (onResponse === null) return;
-    const durationMs = this.startedAt === 0 ? 0 : performance.now() - this.startedAt;
-    onResponse({ request: this.req, remoteAddress: this.remoteAddress, status, bytes, durationMs });
   }
 
   private startExchange(head: RequestHead): void {
@@ -209,7 +213,7 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     // The client waits for 100 Continue before sending the body: it is not late until then.
     this.setDeadline(head.hasBody && !expectContinue ? Deadline.Body : Deadline.None);
     if (refusal !== null) {
-      this.failRequest(refusal);
+      failRequest(this, refusal);
       return;
     }
     const req = new Request(head, this);
@@ -234,29 +238,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     answerFailure(res, error, res === this.res && !this.gone, this.options.onError, this);
   }
 
-  private deliverBody(chunk: Buffer): void {
-    this.setDeadline(Deadline.Body);
-    this.state.bodyArrived();
-    if (this.state.reading === Reading.Discarding) {
-      this.discarded += chunk.length;
-      if (this.discarded > this.options.maxDiscardBytes) this.after(this.state.abandonExchange());
-      return;
-    }
-    if (this.req !== null && !this.req.pushBody(chunk)) {
-      this.pause(PauseReason.BodyConsumer);
-      // No timeout while our own consumer is slow; the client is not at fault.
-      this.setDeadline(Deadline.None);
-    }
-  }
-
-  private endBody(): void {
-    this.setDeadline(Deadline.None);
-    this.req?.endBody();
-    this.after(this.state.endBody());
-  }
-
-  /** Acts on a transition's outcome: close, or get ready for the next request. */
-  private after(next: Next): void {
+  /** @internal Acts on a transition's outcome: close, or get ready for the next request. */
+  after(next: Next): void {
     if (next === Next.Continue) return;
     this.req = null;
     this.res = null;
@@ -272,44 +255,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     else this.setDeadline(Deadline.Idle);
   }
 
-  /** Answers a request that cannot be handled, then closes: the framing is no longer trusted. */
-  private failRequest(error: ProtocolError): void {
-    if (this.req !== null && this.state.bodyPending) this.req.abortBody(error);
-    this.answerAndClose(error.status, error.message);
-  }
-
-  /** Ends the exchange with a short error response if none has started, then closes. */
-  private answerAndClose(status: number, message: string): void {
-    if (this.res === null || !this.res.headersSent) {
-      this.write(serializeErrorResponse(status, message, httpDate()));
-      this.report(status, 0);
-    }
-    this.res?.abandon();
-    this.after(this.state.abandonExchange());
-  }
-
   onPeerEnd(): void {
-    this.state.peerEnded = true;
-    // The client stopped sending while its answer is still being made: as node:http does,
-    // tell the request (a fetch handler's signal aborts); the response is still delivered.
-    if (this.req !== null && this.state.writing === Writing.Streaming && !this.state.bodyPending) this.req.peerEnded();
-    if (this.state.lifetime === Lifetime.Ending) {
-      this.socket.destroy();
-      return;
-    }
-    if (!this.pumping) this.pump();
-    if (this.idle) this.endConnection();
-  }
-
-  /** The peer finished sending while the parser needs more: a truncated request. */
-  private onPeerEndWhileWaiting(): void {
-    if (this.req !== null && this.state.bodyPending) {
-      this.req.abortBody(new ProtocolError(400, 'Client closed the connection before the body was complete'));
-      this.state.closeAfterResponse();
-      this.after(this.state.endBody());
-    } else if (this.state.writing !== Writing.Streaming) {
-      this.endConnection();
-    }
+    onPeerEnd(this);
   }
 
   /** Stops writing after what is queued, and reads briefly so the peer gets it all. */
@@ -322,8 +269,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     if (this.state.peerEnded) this.socket.destroy();
   }
 
-  /** Adds a pause reason; true when this paused the socket. */
-  private pause(reason: PauseReason): boolean {
+  /** @internal Adds a pause reason; true when this paused the socket. */
+  pause(reason: PauseReason): boolean {
     if (!this.state.pause(reason)) return false;
     this.socket.pause();
     return true;
@@ -356,10 +303,8 @@ export class Connection implements ResponseSink, BodyController, SocketListener,
     return this.parser.buffered > 0;
   }
 
-  /** The client stopped sending its body. */
   bodyTimedOut(): void {
-    this.req?.abortBody(new ProtocolError(408, 'Request body timed out'));
-    this.answerAndClose(408, 'Request body timeout');
+    bodyTimedOut(this);
   }
 
   /**
