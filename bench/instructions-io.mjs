@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI, freePort } from './servers.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const KiB = 1024;
@@ -51,8 +52,6 @@ const SCENARIOS = {
   'upload-chunked-1': { upload: 256 * KiB, chunk: 1, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
 };
 
-/** The build under test: this checkout's, or another via BENCH_CLI (as for npm run bench). */
-const CLI = path.resolve(process.env.BENCH_CLI ?? path.join(BENCH_DIR, '..', 'dist', 'cli.js'));
 
 const SERVERS = {
   cli: (port, dir) => [CLI, '--port', String(port), '--host', '127.0.0.1', '--directory', dir, '--quiet'],
@@ -61,17 +60,6 @@ const SERVERS = {
   'node-http-durable': (port, dir) => [path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir, 'durable'],
   'node-http-drain': (port, dir) => [path.join(BENCH_DIR, 'reference-node-http.mjs'), String(port), dir, 'drain'],
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function connect(port) {
   return new Promise((resolve) => {

@@ -217,7 +217,7 @@ export function killRunningServers() {
 }
 
 /** A port nothing listens on right now. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
