@@ -1,5 +1,6 @@
 // Renders aggregated results as Markdown tables: printed, saved, and pasted into BENCHMARKS.md.
 import { ERROR_KINDS, subjectOf } from './results.mjs';
+import { targetOf } from './scenarios.mjs';
 import { SERVERS } from './servers.mjs';
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -34,6 +35,12 @@ function markdownTable(header, rows) {
 /** Converts a per-request figure to the scenario's unit: per MiB of body for chunked uploads. */
 const perUnit = (scenario) => (scenario.kind === 'chunked' ? (1024 * 1024) / scenario.bodyBytes : 1);
 
+/** "CPU ≤ 0.5": the paired ratio a scenario's target bounds, and the bound; '' without a target. */
+function targetText(scenario) {
+  const target = targetOf(scenario);
+  return target === null ? '' : `${target.label} ≤ ${target.atMost}`;
+}
+
 /** One row per load scenario: the subject's paired ratios beside the floor's, and separate verdicts. */
 function verdictTable(load) {
   const header = [
@@ -43,8 +50,8 @@ function verdictTable(load) {
     'CPU ÷ ref',
     'floor CPU ÷ ref',
     'µs above floor',
-    'CPU target',
-    'CPU',
+    'target',
+    'verdict',
     'req/s ÷ ref',
     'req/s',
     'p99 ÷ ref',
@@ -67,8 +74,8 @@ function verdictTable(load) {
       ratio(r.cpu),
       ratio(ratios.floor?.cpu),
       r.microsAboveFloor === null ? '–' : fixed(r.microsAboveFloor.median * perUnit(scenario), 1),
-      scenario.cpuRatioTarget === undefined ? '' : `≤ ${scenario.cpuRatioTarget}`,
-      verdicts.cpu,
+      targetText(scenario),
+      verdicts.target,
       ratio(r.requestsPerSecond),
       verdicts.requestsPerSecond,
       ratio(r.p99),
@@ -150,7 +157,7 @@ function floorTable(load) {
 }
 
 function chunkTable(chunks) {
-  const header = ['server', 'CPU µs/MiB, 64 KiB chunks', '16-byte chunks', '÷ 64 KiB', '1-byte chunks', '÷ 64 KiB'];
+  const header = ['server', 'CPU µs/MiB, 64 KiB chunks', '16-byte chunks', '÷ 64 KiB', '1-byte chunks', '÷ 64 KiB', '1-byte limit µs/MiB', '1-byte ÷ limit', 'verdict'];
   const rows = chunks.map((row) => [
     row.label,
     fixed(row.perMiB64k, 0),
@@ -158,8 +165,22 @@ function chunkTable(chunks) {
     ratio(row.sixteen?.ratio, 1),
     fixed(row.one?.perMiB, 0),
     ratio(row.one?.ratio, 1),
+    row.framing ? fixed(row.framing.limit.median, 0) : '',
+    row.framing ? ratio(row.framing.ratio) : '',
+    row.framing?.verdict ?? '',
   ]);
   return markdownTable(header, rows);
+}
+
+/** The chunk table's heading: what it shows, and the 1-byte-chunk target's formula when judged. */
+function chunkHeading(chunks) {
+  const heading = 'The same 256 KiB body in smaller chunks (CPU per MiB of body, paired ratio to 64 KiB chunks)';
+  const framing = chunks.find((row) => row.framing)?.framing;
+  if (framing === undefined) return `${heading}:`;
+  return (
+    `${heading}. ${label(framing.subject)}'s 1-byte target, per round: limit = ${framing.factor} × (its 64 KiB-chunk cost ` +
+    "+ the floor's 1-byte − 64 KiB-chunk cost), 1-byte cost ÷ limit ≤ 1 (limit: median over rounds):"
+  );
 }
 
 function idleTable({ scenario, servers, verdict }) {
@@ -213,12 +234,12 @@ export function renderReport({ machine, options, load, idle, workers, chunks, co
   roundsInRun = options.rounds;
   const sections = [headline(machine, options)];
   if (load.length > 0) {
-    sections.push(`Verdicts (each on its own: CPU, req/s, p99, errors):\n\n${verdictTable(load)}`);
+    sections.push(`Verdicts (each on its own: the scenario's target, req/s, p99, errors):\n\n${verdictTable(load)}`);
     sections.push(`Every server:\n\n${loadTable(load)}`);
     sections.push(`How far from the floor (CPU per unit; ratios and the distance paired per round):\n\n${floorTable(load)}`);
   }
   if (chunks !== null && chunks !== undefined) {
-    sections.push(`The same 256 KiB body in smaller chunks (CPU per MiB of body, paired ratio to 64 KiB chunks):\n\n${chunkTable(chunks)}`);
+    sections.push(`${chunkHeading(chunks)}\n\n${chunkTable(chunks)}`);
   }
   if (idle) {
     sections.push(`Idle connections (${options.idleConnections} opened; RSS 300 ms after the last response):\n\n${idleTable(idle)}`);

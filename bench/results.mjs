@@ -1,8 +1,8 @@
 // Per-round measurements -> per-server medians, per-round paired ratios against the scenario's
-// reference, and separate CPU, req/s, p99 and error verdicts.
-import { referenceOf } from './scenarios.mjs';
+// reference, and separate verdicts: the scenario's target, req/s, p99 and errors.
+import { referenceOf, targetOf } from './scenarios.mjs';
 import { SERVERS } from './servers.mjs';
-import { cpuBound, median, pairedDifference, pairedRatio, verdict } from './stats.mjs';
+import { cpuBound, framingRatio, median, pairedDifference, pairedRatio, verdict } from './stats.mjs';
 
 export const ERROR_KINDS = ['connect', 'read', 'write', 'status', 'timeout'];
 
@@ -37,7 +37,7 @@ export const subjectOf = (scenario) => ({ hono: 'hono-wirehttp', drain: 'library
 /**
  * Paired ratios of every server against the reference, and the subject's verdicts, each on its
  * own: a CPU result must not hide behind (or be hidden by) req/s or p99, which flip under
- * contention on a shared machine.
+ * contention on a shared machine. `target` judges the ratio the scenario's target bounds.
  */
 function judgeLoad(scenario, servers) {
   const reference = servers[referenceOf(scenario)];
@@ -56,10 +56,11 @@ function judgeLoad(scenario, servers) {
   const subject = servers[subjectOf(scenario)];
   const ratio = ratios[subjectOf(scenario)];
   if (subject === undefined || ratio === undefined) return { ratios, verdicts: null };
+  const target = targetOf(scenario);
   return {
     ratios,
     verdicts: {
-      cpu: scenario.cpuRatioTarget === undefined ? 'shown' : verdict(ratio.cpu, scenario.cpuRatioTarget, { atMost: true }),
+      target: target === null ? 'shown' : verdict(ratio[target.ratio], target.atMost, { atMost: true }),
       requestsPerSecond: verdict(ratio.requestsPerSecond, 1, { atMost: false }),
       p99: verdict(ratio.p99, 1, { atMost: true }),
       errors: ERROR_KINDS.some((kind) => subject.errors[kind] > 0) || subject.unfinished > 0 ? 'MISS' : 'PASS',
@@ -68,20 +69,43 @@ function judgeLoad(scenario, servers) {
 }
 
 /**
+ * The subject's 1-byte-chunk target, when both chunk sizes and the floor were measured:
+ * framingRatio() of its 1-byte runs against `framingFactorTarget` × (its 64 KiB-chunk cost + the
+ * floor's 1-byte − 64 KiB-chunk cost), judged ≤ 1.
+ */
+function framingTarget(fineEntry, coarseEntry) {
+  const factor = fineEntry?.scenario.framingFactorTarget;
+  if (factor === undefined) return null;
+  const subject = subjectOf(fineEntry.scenario);
+  const runs = {
+    fine: fineEntry.servers[subject]?.runs,
+    coarse: coarseEntry.servers[subject]?.runs,
+    floorFine: fineEntry.servers.floor?.runs,
+    floorCoarse: coarseEntry.servers.floor?.runs,
+  };
+  if (Object.values(runs).includes(undefined)) return null;
+  const { ratio, limit } = framingRatio(runs, 'cpuMicrosPerMiB', factor);
+  return { subject, factor, limit, ratio, verdict: verdict(ratio, 1, { atMost: true }) };
+}
+
+/**
  * How each server's CPU per MiB grows when the same body comes in smaller chunks: per-round
- * paired ratios of the 1-byte and 16-byte chunk scenarios over the 64 KiB one.
+ * paired ratios of the 1-byte and 16-byte chunk scenarios over the 64 KiB one, and the subject's
+ * 1-byte-chunk target (framingTarget).
  */
 function chunkSensitivity(load) {
   const byId = new Map(load.map((entry) => [entry.scenario.id, entry]));
   const base = byId.get('upload-chunked-64k');
   if (base === undefined) return null;
   const rows = [];
+  const target = framingTarget(byId.get('upload-chunked-1'), base);
   for (const id of Object.keys(base.servers)) {
     const row = { id, label: base.servers[id].label, perMiB64k: base.servers[id].cpuMicrosPerMiB };
     for (const [key, scenarioId] of [['one', 'upload-chunked-1'], ['sixteen', 'upload-chunked-16']]) {
       const other = byId.get(scenarioId)?.servers[id];
       row[key] = other === undefined ? null : { perMiB: other.cpuMicrosPerMiB, ratio: pairedRatio(other.runs, base.servers[id].runs, 'cpuMicrosPerMiB') };
     }
+    row.framing = target?.subject === id ? target : null;
     rows.push(row);
   }
   return rows;

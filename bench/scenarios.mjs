@@ -6,13 +6,16 @@
 // kind 'idle': RSS per held connection. kind 'workers': wirehttp --workers 1 vs 2.
 // `app: 'hono'` scenarios are served by the Hono servers only, `app: 'drain'` ones by the two
 // drain-only servers (and the floor); the others by every server but those.
-// `cpuRatioTarget`: the most CPU wirehttp may spend relative to the reference (no target: shown only).
+// A scenario's target bounds one paired ratio of wirehttp against the reference (no target: shown
+// only): `cpuRatioTarget` its CPU, `p99RatioTarget` its p99 latency (the CPU ratio is then shown).
+// `framingFactorTarget` (1-byte chunks) bounds CPU per MiB against the 64 KiB-chunk cost plus
+// the framing's (framingTarget in bench/results.mjs).
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /** Chunked-upload scenarios: the same body in chunks of `chunk` bytes. */
-const chunked = (suffix, chunk) => ({
+const chunked = (suffix, chunk, target = {}) => ({
   id: `upload-chunked-${suffix}`,
   kind: 'chunked',
   title: `POST 256 KiB bodies in ${suffix === '64k' ? '64 KiB' : `${chunk}-byte`} chunks, 2 connections`,
@@ -22,6 +25,7 @@ const chunked = (suffix, chunk) => ({
   // flight at the end, which with 1-byte chunks can take seconds each.
   connections: 2,
   reference: 'node-http-durable',
+  ...target,
 });
 
 export const SCENARIOS = [
@@ -34,6 +38,15 @@ export const SCENARIOS = [
     script: 'get.lua',
     connections: 256,
     cpuRatioTarget: 0.5,
+  },
+  {
+    id: 'echo-512',
+    kind: 'wrk',
+    title: 'GET /echo/hello, keep-alive, 512 connections',
+    path: '/echo/hello',
+    script: 'get.lua',
+    connections: 512,
+    p99RatioTarget: 1,
   },
   {
     id: 'pipelined',
@@ -73,7 +86,8 @@ export const SCENARIOS = [
     reference: 'node-http-drain',
     cpuRatioTarget: 0.7,
   },
-  chunked('1', 1),
+  // CPU per MiB at most 1.5 × (the 64 KiB-chunk cost + what the framing costs the floor).
+  chunked('1', 1, { framingFactorTarget: 1.5 }),
   chunked('16', 16),
   chunked('64k', 64 * KiB),
   {
@@ -106,6 +120,16 @@ export const SCENARIOS = [
 
 /** The server whose CPU is the denominator of a scenario's ratios. */
 export const referenceOf = (scenario) => scenario.reference ?? 'node-http';
+
+/**
+ * The scenario's target for its subject: which paired ratio it bounds (`ratio`, a key of the
+ * ratios in bench/results.mjs), its name in the report, and the bound; null when it has none.
+ */
+export function targetOf(scenario) {
+  if (scenario.cpuRatioTarget !== undefined) return { ratio: 'cpu', label: 'CPU', atMost: scenario.cpuRatioTarget };
+  if (scenario.p99RatioTarget !== undefined) return { ratio: 'p99', label: 'p99', atMost: scenario.p99RatioTarget };
+  return null;
+}
 
 /** True for scenarios that send request bodies. */
 export const isUpload = (scenario) => scenario.kind === 'upload' || scenario.kind === 'chunked';

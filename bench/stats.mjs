@@ -16,6 +16,9 @@ export function spread(values) {
   return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
 }
 
+/** round -> the run's `field`, for pairing runs of the same round. */
+const valuesByRound = (runs, field) => new Map(runs.map((run) => [run.round, run[field]]));
+
 /**
  * Ratios of `field` between two servers' runs taken in the same round, summarised by spread().
  * Runs carry their `round`; a round that only one side has, or whose denominator is not a
@@ -23,7 +26,7 @@ export function spread(values) {
  * (another process's load, a frequency change), which a ratio of two medians does not.
  */
 export function pairedRatio(numeratorRuns, denominatorRuns, field) {
-  const byRound = new Map(denominatorRuns.map((run) => [run.round, run[field]]));
+  const byRound = valuesByRound(denominatorRuns, field);
   const ratios = [];
   for (const run of numeratorRuns) {
     const denominator = byRound.get(run.round);
@@ -50,9 +53,31 @@ export function cpuBound(serverBusyPercent, clientBusyPercent, threshold = 90) {
 
 /** Per-round paired differences numerator − denominator of `field`, summarised by spread(). */
 export function pairedDifference(numeratorRuns, denominatorRuns, field) {
-  const byRound = new Map(denominatorRuns.map((run) => [run.round, run[field]]));
+  const byRound = valuesByRound(denominatorRuns, field);
   const differences = numeratorRuns
     .filter((run) => byRound.has(run.round))
     .map((run) => run[field] - byRound.get(run.round));
   return spread(differences);
+}
+
+/**
+ * A fine-chunk upload's cost against what its framing may add, per round:
+ * limit = factor × (coarse + (floorFine − floorCoarse)) and ratio = fine ÷ limit, where `fine`
+ * and `coarse` are the subject's runs with fine and coarse chunks, `floorFine` and `floorCoarse`
+ * the floor's, and `field` their cost per MiB of body. The floor only reads the bytes, so what it
+ * pays extra for fine chunks is the cost of the framing itself; the subject may spend `factor`
+ * times (its coarse-chunk cost plus that). A round missing from any of the four runs, or whose
+ * limit is not a positive number, gives no ratio. Returns { ratio, limit }, each a spread().
+ */
+export function framingRatio({ fine, coarse, floorFine, floorCoarse }, field, factor) {
+  const [base, floorWith, floorWithout] = [coarse, floorFine, floorCoarse].map((runs) => valuesByRound(runs, field));
+  const ratios = [];
+  const limits = [];
+  for (const run of fine) {
+    const limit = factor * (base.get(run.round) + (floorWith.get(run.round) - floorWithout.get(run.round)));
+    if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(run[field])) continue;
+    limits.push(limit);
+    ratios.push(run[field] / limit);
+  }
+  return { ratio: spread(ratios), limit: spread(limits) };
 }
