@@ -111,7 +111,7 @@ function withDav(server: FileServer, req: Request, res: Response, handler: (spac
 export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions, access: BasicAuth | null): Promise<void> {
   const { maxPathDepth, pages } = options;
   const realRoot = await realpath(directory);
-  const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
+  const root: FileRoot = { realRoot, hidden, maxPathDepth, access, writes: true };
   const uploads = fileServerTusHost(root, options.maxUploadBytes);
   const space: FileSpace = {
     realRoot,
@@ -145,7 +145,8 @@ export async function addFileRoutes(router: Router, directory: string, hidden: b
  * links and Location. Mounted without a router, the whole path is the name.
  */
 export function serveFiles(directory: string, options: ServeFilesOptions = {}): Handler {
-  const routes = ROUTES.filter((route) => underMount(route) && (route.changes !== true || options.uploads === true));
+  const writes = options.uploads === true;
+  const routes = ROUTES.filter((route) => underMount(route) && (route.changes !== true || writes));
   const hidden = options.hidden ?? false;
   const maxPathDepth = options.maxPathDepth ?? DEFAULT_MAX_PATH_DEPTH;
   const allow = methodsOf(routes).join(', ');
@@ -153,7 +154,7 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const pages: FolderPages = { index: options.index ?? false, spa: options.spa ?? false };
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
+    const root: FileRoot = { realRoot, hidden, maxPathDepth, access, writes };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
     const uploads = fileServerTusHost(root, options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes);
     const readable = access === null ? everything : readableUnder(access);
