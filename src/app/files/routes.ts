@@ -14,7 +14,7 @@ import { getOrAsk, options, removeOrTerminate, resumable, store, storeOrCreate }
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 import { fileServerTusHost } from './tus/host.js';
-import { uploadId } from './tus/routes.js';
+import { tusAnswers, uploadId } from './tus/routes.js';
 
 /**
  * The file server's route table, and the two ways it is mounted: the CLI's `/files/` (with
@@ -159,7 +159,9 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
     const uploads = fileServerTusHost(root, options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes);
     const readable = access === null ? everything : readableUnder(access);
     const server: FileServer = { root, cache: new FileCache(), pages, listing: options.listing ?? true, allow, uploads, readable, dav: null };
-    files = dispatcher(server, routes, access === null ? null : guardNames(access, hidden));
+    // Refusals by the access rules come before the tus handlers: tusAnswers marks them too.
+    const guard = access === null ? null : (next: Handler) => tusAnswers(guardNames(access, hidden)(next));
+    files = dispatcher(server, routes, guard);
     return files;
   });
   // A missing directory fails each request (500, reported), not the process.

@@ -98,6 +98,21 @@ test('uploads off with access rules: a login that may write is offered no writin
   });
 });
 
+test('access rules refusing a resumable upload answer with Tus-Resumable, as tus asks of every answer', async () => {
+  const access = basicAuth({ rules: ['@/:ro', 'alice:wonderland@/:rw'], paths: 'handler' });
+  const files = serveFiles(dir, { uploads: true, access });
+  const router = new Router();
+  for (const method of ['POST', 'PUT', 'PATCH']) router.on(method, '/vault/*', files);
+  await withRouter(router, async (base) => {
+    const creation = { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1', 'Upload-Metadata': `filename ${Buffer.from('a.txt').toString('base64')}` };
+    const refused = await fetch(`${base}/vault/`, { method: 'POST', headers: creation });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('tus-resumable'), '1.0.0');
+    const plain = await fetch(`${base}/vault/a.txt`, { method: 'PUT', body: 'a' });
+    assert.deepEqual([plain.status, plain.headers.get('tus-resumable')], [401, null]);
+  });
+});
+
 test('a directory that does not exist answers 500 per request, not a crash', async () => {
   const errors = [];
   const missing = createServer(new Router().get('/m/*', serveFiles(path.join(dir, 'nope'))).handle, { onError: (e) => errors.push(e) });
