@@ -36,7 +36,7 @@ export interface ServeFilesOptions {
   hidden?: boolean;
   /** A directory URL ending in "/" answers its listing (HTML, or JSON when asked); default true. Off: 404. */
   listing?: boolean;
-  /** PUT and POST store files (a name ending in "/" creates a folder), DELETE removes; default false (405). */
+  /** PUT and POST store files (a name ending in "/" creates a folder), DELETE removes; default false (405, and the listing page offers no writing). */
   uploads?: boolean;
   /** Most path segments an upload may name, folders created on the way included (414 beyond); default 64. */
   maxPathDepth?: number;
