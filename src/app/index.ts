@@ -3,7 +3,7 @@ import { addFileRoutes, readableUnder, type ReadCheck } from './files/index.js';
 import { addFrontDoor } from './front-door.js';
 import { addTextRoutes } from './text-routes.js';
 
-export { accessNeed, discardUploadsInFlight, parseDestination, removeStaleUploads } from './files/index.js';
+export { accessNeed, discardUploadsInFlight, parseDestination, removeStaleUploads, tusAnswers } from './files/index.js';
 
 export interface AppOptions {
   /** Directory served under /files/; without it /files/... answers 404. */

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { createApp } from '../app/index.js';
+import { createApp, tusAnswers } from '../app/index.js';
 import {
   basicAuth,
   cors,
@@ -94,6 +94,8 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
   if (options.cors.length > 0) handler = cors({ origins: options.cors, write: options.corsWrite })(handler);
   if (options.allowedHosts !== undefined) handler = hostGuard({ allow: options.allowedHosts })(handler);
   else if (plan.loopback) handler = hostGuard()(handler);
+  // Outermost, so a tus request refused by any of the above still says it speaks tus.
+  handler = tusAnswers(handler);
   return new Router()
     .get('/healthz', (_req, res) => {
       res.setHeader('Cache-Control', 'no-store');

@@ -82,8 +82,10 @@ describe('listings show only what the requester may open', () => {
     assert.doesNotMatch(root.html, /Logged in as/);
     assert.deepEqual(root.can, { write: false, move: true });
     assert.deepEqual(root.changeable, { drop: true, pub: false }, '@/drop:rw covers the folder itself');
+    assert.doesNotMatch(root.html, /Drag files|Drop files/, 'a read-only folder does not invite dropping files');
     const drop = await pageOf('/files/drop/');
     assert.deepEqual(drop.can, { write: true, move: true });
+    assert.match(drop.html, /Drag files or folders onto this page to upload them/);
     const home = await pageOf('/files/home/alice/', alice);
     assert.match(home.html, /Logged in as <strong>alice<\/strong>/);
     assert.doesNotMatch(home.html, /Log in</);

@@ -18,6 +18,8 @@ export interface FileRoot {
   maxPathDepth: number;
   /** The access rules, for what listings and the page show; null: everything allowed. */
   access: BasicAuth | null;
+  /** The mount answers writes (serveFiles' `uploads`); off, the listing page offers none. */
+  writes: boolean;
 }
 
 /**

@@ -9,3 +9,4 @@ export { discardUploadsInFlight, removeStaleUploads } from './atomic-write.js';
 export { DYNAMIC_CODINGS, MIN_COMPRESS_BYTES, createCompressor, isCompressible, negotiateEncoding } from './content-coding.js';
 export { acceptsHtml } from './listing.js';
 export { parseDestination } from './dav/headers.js';
+export { tusAnswers } from './tus/routes.js';

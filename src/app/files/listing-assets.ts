@@ -1,7 +1,7 @@
 // The listing page's inline style (light and dark): no build step, no external assets.
 
 export const LISTING_STYLE = `
-:root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--line:#e4e7eb;--accent:#2457d6;--accent-hover:#1c46b0;--on-accent:#fff;--danger:#c8332d;--hover:#f3f6fc;--current:#e8effd;--head:#fafbfc;--button-hover:#e9edf3;--folder:#e0a526;--file:#8c959f;--ok-bg:#eef6ee;--ok-line:#cfe5cf;--ok-text:#1f5f2a;--err-bg:#fdf0ef;--err-line:#f3cfcc;--err-text:#8f1f1a}
+:root{color-scheme:light dark;--row:45px;--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--line:#e4e7eb;--accent:#2457d6;--accent-hover:#1c46b0;--on-accent:#fff;--danger:#c8332d;--hover:#f3f6fc;--current:#e8effd;--head:#fafbfc;--button-hover:#e9edf3;--folder:#e0a526;--file:#8c959f;--ok-bg:#eef6ee;--ok-line:#cfe5cf;--ok-text:#1f5f2a;--err-bg:#fdf0ef;--err-line:#f3cfcc;--err-text:#8f1f1a}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#9198a1;--line:#30363d;--accent:#4f8cf7;--accent-hover:#6a9ef8;--on-accent:#0d1117;--danger:#f47067;--hover:#1c2330;--current:#1f2d45;--head:#1b2129;--button-hover:#262c36;--folder:#d9a23c;--file:#8b949e;--ok-bg:#12261a;--ok-line:#1f4a2c;--ok-text:#7ee2a0;--err-bg:#2d1515;--err-line:#5a2323;--err-text:#ffa198}}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
@@ -47,7 +47,7 @@ td.name a span{overflow:hidden;text-overflow:ellipsis}
 td.name a:hover span{color:var(--accent);text-decoration:underline}
 tbody tr:hover{background:var(--hover)}
 tbody tr.current{background:var(--current)}
-#entries td{height:45px}
+#entries td{height:var(--row)}
 #entries tr.spacer td{padding:0;border:0;height:auto}
 .toolbar-search{margin:0 0 14px;display:flex;gap:8px}
 .toolbar-search input{flex:1;height:34px;padding:0 12px;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--text);font:inherit}
@@ -86,5 +86,5 @@ footer{margin-top:12px;color:var(--muted);font-size:13px;display:flex;justify-co
 #drop-overlay{position:fixed;inset:0;background:rgba(36,87,214,.12);border:3px dashed var(--accent);display:flex;align-items:center;justify-content:center;z-index:10;pointer-events:none}
 #drop-overlay[hidden]{display:none}
 #drop-overlay div{background:var(--card);padding:18px 28px;border-radius:12px;font-size:16px;box-shadow:0 8px 30px rgba(31,35,40,.15)}
-@media (max-width:640px){.wrap{padding:0 12px}.top .wrap{gap:8px;padding-top:8px;padding-bottom:8px}.actions{flex-wrap:wrap;gap:6px}.button{height:32px;padding:0 10px}#uploads li,#uploads .overall{grid-template-columns:minmax(0,1fr) 70px 44px 30px}th.date,td.date{display:none}th.num,td.num{width:84px}th.row-actions,td.row-actions{width:76px}}
+@media (max-width:640px){.wrap{padding:0 12px}.top .wrap{gap:8px;padding-top:8px;padding-bottom:8px}.actions{flex-wrap:wrap;gap:6px}.button{height:32px;padding:0 10px}#uploads li,#uploads .overall{grid-template-columns:minmax(0,1fr) 70px 44px 30px}th.date,td.date{display:none}th,td{padding-left:8px;padding-right:8px}th.num,td.num{width:72px}th.row-actions,td.row-actions{width:98px}:root{--row:64px}td.name{white-space:normal;padding-top:5px;padding-bottom:5px}td.name a span{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;line-height:17px;overflow-wrap:anywhere}}
 `;

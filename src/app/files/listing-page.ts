@@ -140,16 +140,15 @@ ${renderViewer(access)}
 </tr></thead>
 ${parent}<tbody id="entries"></tbody>
 </table>
-<p class="empty"${entries.length > 0 ? ' hidden' : ''}>This folder is empty. Drop files here or use Upload files.</p>
+<p class="empty"${entries.length > 0 ? ' hidden' : ''}>This folder is empty.${access.can.write ? ' Drop files here or use Upload files.' : ''}</p>
 </div>
-<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>Drag files or folders onto this page to upload them. Arrow keys move, Enter opens, Backspace goes up.</span></footer>
+<footer><span id="summary">${count(folders, 'folder')}, ${count(files, 'file')}</span><span>${access.can.write ? 'Drag files or folders onto this page to upload them. ' : ''}Arrow keys move, Enter opens, Backspace goes up.</span></footer>
 </main>
 <dialog id="ask" aria-labelledby="ask-title" aria-describedby="ask-text"><h2 id="ask-title"></h2><p id="ask-text">Something with this name is there already.</p><div class="choices"><button type="button" class="button" data-choice="skip">Skip</button><button type="button" class="button" data-choice="skip-all">Skip all</button><button type="button" class="button" data-choice="replace-all">Replace all</button><button type="button" class="button primary" data-choice="replace">Replace</button></div></dialog>
 <dialog id="qr-dialog" aria-labelledby="qr-title"><h2 id="qr-title">Open this folder on a phone</h2><img id="qr-image" alt="QR code of this folder's address"><p id="qr-url"></p><div class="choices"><button type="button" class="button" id="qr-close">Close</button></div></dialog>
 <input id="file-input" type="file" multiple hidden aria-label="Files to upload">
 <input id="folder-input" type="file" webkitdirectory hidden aria-label="Folder to upload">
-<div id="drop-overlay" hidden><div>Drop files or folders to upload to <strong>${escapeHtml(title)}</strong></div></div>
-<script type="application/json" id="listing-data">${pageData(segments, entries, base, access)}</script>
+${access.can.write ? `<div id="drop-overlay" hidden><div>Drop files or folders to upload to <strong>${escapeHtml(title)}</strong></div></div>\n` : ''}<script type="application/json" id="listing-data">${pageData(segments, entries, base, access)}</script>
 <script nonce="${nonce}">${LISTING_SCRIPT}</script>
 </body>
 </html>

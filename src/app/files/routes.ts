@@ -14,7 +14,7 @@ import { getOrAsk, options, removeOrTerminate, resumable, store, storeOrCreate }
 import { assertCreatable, locate, parseFileName } from './safe-path.js';
 import { entityTag, evaluatePreconditions } from './validators.js';
 import { fileServerTusHost } from './tus/host.js';
-import { uploadId } from './tus/routes.js';
+import { tusAnswers, uploadId } from './tus/routes.js';
 
 /**
  * The file server's route table, and the two ways it is mounted: the CLI's `/files/` (with
@@ -36,7 +36,7 @@ export interface ServeFilesOptions {
   hidden?: boolean;
   /** A directory URL ending in "/" answers its listing (HTML, or JSON when asked); default true. Off: 404. */
   listing?: boolean;
-  /** PUT and POST store files (a name ending in "/" creates a folder), DELETE removes; default false (405). */
+  /** PUT and POST store files (a name ending in "/" creates a folder), DELETE removes; default false (405, and the listing page offers no writing). */
   uploads?: boolean;
   /** Most path segments an upload may name, folders created on the way included (414 beyond); default 64. */
   maxPathDepth?: number;
@@ -111,7 +111,7 @@ function withDav(server: FileServer, req: Request, res: Response, handler: (spac
 export async function addFileRoutes(router: Router, directory: string, hidden: boolean, options: FileServerOptions, access: BasicAuth | null): Promise<void> {
   const { maxPathDepth, pages } = options;
   const realRoot = await realpath(directory);
-  const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
+  const root: FileRoot = { realRoot, hidden, maxPathDepth, access, writes: true };
   const uploads = fileServerTusHost(root, options.maxUploadBytes);
   const space: FileSpace = {
     realRoot,
@@ -145,7 +145,8 @@ export async function addFileRoutes(router: Router, directory: string, hidden: b
  * links and Location. Mounted without a router, the whole path is the name.
  */
 export function serveFiles(directory: string, options: ServeFilesOptions = {}): Handler {
-  const routes = ROUTES.filter((route) => underMount(route) && (route.changes !== true || options.uploads === true));
+  const writes = options.uploads === true;
+  const routes = ROUTES.filter((route) => underMount(route) && (route.changes !== true || writes));
   const hidden = options.hidden ?? false;
   const maxPathDepth = options.maxPathDepth ?? DEFAULT_MAX_PATH_DEPTH;
   const allow = methodsOf(routes).join(', ');
@@ -153,12 +154,14 @@ export function serveFiles(directory: string, options: ServeFilesOptions = {}): 
   const pages: FolderPages = { index: options.index ?? false, spa: options.spa ?? false };
   let files: Handler | null = null;
   const ready = realpath(directory).then((realRoot) => {
-    const root: FileRoot = { realRoot, hidden, maxPathDepth, access };
+    const root: FileRoot = { realRoot, hidden, maxPathDepth, access, writes };
     // Resumable uploads need the uploads switch like PUT (their POST and PATCH are writes).
     const uploads = fileServerTusHost(root, options.maxUploadBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes);
     const readable = access === null ? everything : readableUnder(access);
     const server: FileServer = { root, cache: new FileCache(), pages, listing: options.listing ?? true, allow, uploads, readable, dav: null };
-    files = dispatcher(server, routes, access === null ? null : guardNames(access, hidden));
+    // Refusals by the access rules come before the tus handlers: tusAnswers marks them too.
+    const guard = access === null ? null : (next: Handler) => tusAnswers(guardNames(access, hidden)(next));
+    files = dispatcher(server, routes, guard);
     return files;
   });
   // A missing directory fails each request (500, reported), not the process.

@@ -65,6 +65,54 @@ test('uploads off by default: 405 with Allow; on: stored, Location under the mou
   assert.equal(await readFile(path.join(dir, 'sub', 'new.txt'), 'utf8'), 'uploaded');
 });
 
+/** The listing page at `url`: its markup, the page data's `can` flags and each entry's changeable flag. */
+async function pageOf(url, headers = {}) {
+  const html = await (await fetch(url, { headers })).text();
+  const data = JSON.parse(/<script type="application\/json" id="listing-data">(.*?)<\/script>/s.exec(html)[1]);
+  return { html, can: data.can, changeable: Object.fromEntries(data.entries.map((row) => [row[0], row[4] === 1])) };
+}
+
+test('uploads off: the page offers no upload, new folder, rename or delete; on: it does', async () => {
+  const readOnly = await pageOf(`${origin}/static/`);
+  assert.deepEqual(readOnly.can, { write: false, move: false });
+  assert.ok(Object.values(readOnly.changeable).length > 0);
+  assert.ok(Object.values(readOnly.changeable).every((flag) => !flag), 'no row offers delete');
+  assert.doesNotMatch(readOnly.html, /Drag files|Drop files/, 'no hint to drop files or use Upload files');
+  const writable = await pageOf(`${origin}/drop%20box/`);
+  assert.deepEqual(writable.can, { write: true, move: false });
+  assert.ok(Object.values(writable.changeable).every((flag) => flag));
+  assert.match(writable.html, /Drag files or folders onto this page to upload them/);
+});
+
+test('uploads off with access rules: a login that may write is offered no writing either', async () => {
+  const access = basicAuth({ rules: ['alice:wonderland@/:rw'], paths: 'handler' });
+  const alice = { authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}` };
+  await withRouter(new Router().get('/ro/*', serveFiles(dir, { access })).get('/rw/*', serveFiles(dir, { access, uploads: true })), async (base) => {
+    const readOnly = await pageOf(`${base}/ro/`, alice);
+    assert.match(readOnly.html, /Logged in as <strong>alice<\/strong>/);
+    assert.deepEqual(readOnly.can, { write: false, move: false });
+    assert.ok(Object.values(readOnly.changeable).every((flag) => !flag));
+    const writable = await pageOf(`${base}/rw/`, alice);
+    assert.deepEqual(writable.can, { write: true, move: false });
+    assert.ok(Object.values(writable.changeable).every((flag) => flag));
+  });
+});
+
+test('access rules refusing a resumable upload answer with Tus-Resumable, as tus asks of every answer', async () => {
+  const access = basicAuth({ rules: ['@/:ro', 'alice:wonderland@/:rw'], paths: 'handler' });
+  const files = serveFiles(dir, { uploads: true, access });
+  const router = new Router();
+  for (const method of ['POST', 'PUT', 'PATCH']) router.on(method, '/vault/*', files);
+  await withRouter(router, async (base) => {
+    const creation = { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1', 'Upload-Metadata': `filename ${Buffer.from('a.txt').toString('base64')}` };
+    const refused = await fetch(`${base}/vault/`, { method: 'POST', headers: creation });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('tus-resumable'), '1.0.0');
+    const plain = await fetch(`${base}/vault/a.txt`, { method: 'PUT', body: 'a' });
+    assert.deepEqual([plain.status, plain.headers.get('tus-resumable')], [401, null]);
+  });
+});
+
 test('a directory that does not exist answers 500 per request, not a crash', async () => {
   const errors = [];
   const missing = createServer(new Router().get('/m/*', serveFiles(path.join(dir, 'nope'))).handle, { onError: (e) => errors.push(e) });

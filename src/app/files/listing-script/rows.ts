@@ -11,7 +11,10 @@ export const ROWS = String.raw`
   var table = body.closest('table');
   var message = document.getElementById('message');
   var emptyNote = document.querySelector('.empty');
-  var ROW = 45, OVERSCAN = 12;
+  // Every row has the style's height (--row), so a row's place is its position times that:
+  // 45px, and 64px on narrow screens, where long names wrap onto up to three lines.
+  function rowHeight() { return parseFloat(getComputedStyle(table).getPropertyValue('--row')); }
+  var ROW = rowHeight(), OVERSCAN = 12;
   var NAME = 0, DIR = 1, SIZE = 2, MTIME = 3, CHANGEABLE = 4;
 
   var entries = data.entries, order = [], current = -1;
@@ -94,7 +97,12 @@ export const ROWS = String.raw`
   var pending = false;
   function schedule() { if (!pending) { pending = true; requestAnimationFrame(function () { pending = false; render(false); }); } }
   addEventListener('scroll', schedule, { passive: true });
-  addEventListener('resize', schedule);
+  addEventListener('resize', function () {
+    var height = rowHeight();
+    if (height === ROW) return schedule();
+    ROW = height;
+    render(true);
+  });
   function updateSummary() {
     var folders = 0;
     for (var i = 0; i < entries.length; i++) folders += entries[i][DIR];

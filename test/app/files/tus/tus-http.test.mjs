@@ -252,3 +252,20 @@ test('--workers 2: two patchers on different connections, one wins, state shared
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('refusals in front of the tus handlers say Tus-Resumable too: --read-only 403, a login asked for 401', { skip: libraryMount && 'CLI flags' }, async () => {
+  const dir = servedDir();
+  const creation = { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': metadata({ filename: 'a.txt' }) };
+  for (const [flags, status] of [[['--read-only'], 403], [['--auth', 'alice:secret@/:rw'], 401]]) {
+    const guarded = await startCli(['--directory', dir, '--quiet', ...flags]);
+    try {
+      const refused = await request(guarded.port, 'POST', '/files/in/', { headers: creation });
+      assert.deepEqual([refused.status, refused.headers['tus-resumable']], [status, '1.0.0'], flags.join(' '));
+      const plain = await request(guarded.port, 'PUT', '/files/in/a.txt', { body: 'a' });
+      assert.deepEqual([plain.status, plain.headers['tus-resumable']], [status, undefined], 'a request without tus gets no tus header');
+    } finally {
+      await guarded.stop();
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
