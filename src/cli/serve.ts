@@ -69,7 +69,7 @@ export interface Readiness {
  * (preflights carry no credentials), cross-site writes, logins, per-path rules. `GET /healthz`,
  * which load balancers poll, stays in front of them all.
  */
-async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Router> {
+async function buildHandler(options: CliOptions, readiness: Readiness): Promise<Handler> {
   const plan = accessPlan(options);
   const auth = basicAuth({
     rules: plan.rules,
@@ -85,7 +85,10 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
     maxUploadBytes: options.maxBodySize,
     access: auth,
   });
-  let handler: Handler = auth(filesAccess(auth)(app.handle));
+  let handler: Handler = filesAccess(auth)(app.handle);
+  // Without logins the middleware passes every request on unchanged (nobody can log in, and
+  // paths are filesAccess's to check), so it is left out of the request's path.
+  if (plan.rules.logins.size > 0) handler = auth(handler);
   handler = originGuard({
     allow: options.corsWrite ? options.cors : [],
     // Behind a proxy the scheme clients use is not ours to know.
@@ -96,14 +99,19 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
   else if (plan.loopback) handler = hostGuard()(handler);
   // Outermost, so a tus request refused by any of the above still says it speaks tus.
   handler = tusAnswers(handler);
-  return new Router()
-    .get('/healthz', (_req, res) => {
-      res.setHeader('Cache-Control', 'no-store');
-      if (readiness.ready) sendText(res, 200, 'ok\n');
-      else sendText(res, 503, 'shutting down\n');
-    })
-    .notFound(handler);
+  const health = new Router().get(HEALTH_PATH, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (readiness.ready) sendText(res, 200, 'ok\n');
+    else sendText(res, 503, 'shutting down\n');
+  });
+  // One comparison instead of a second router in front of the app's. With the login
+  // middleware left out: 8729 -> 8112 instructions per pipelined CLI echo request
+  // (bench/instructions.mjs).
+  const guarded = handler;
+  return (req, res) => (req.path === HEALTH_PATH ? health.handle(req, res) : guarded(req, res));
 }
+
+const HEALTH_PATH = '/healthz';
 
 /** Creates the server and starts listening; listening failures become one-line CliErrors. */
 export async function startServer(
@@ -113,7 +121,7 @@ export async function startServer(
 ): Promise<{ server: HttpServer; addresses: ListeningAddress[]; readiness: Readiness }> {
   const readiness: Readiness = { ready: true };
   const handler = await buildHandler(options, readiness);
-  const server = createServer(handler.handle, {
+  const server = createServer(handler, {
     maxBodyBytes: options.maxBodySize,
     keepAliveTimeoutMs: options.keepAliveTimeout,
     headersTimeoutMs: options.headersTimeout,
