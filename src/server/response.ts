@@ -47,9 +47,22 @@ const INLINE_LIMIT = 1024;
  * it is an ordinary one, without a second lookup: 9250 -> 8946 instructions per pipelined CLI
  * request, 7257 -> 7168 through one library handler (bench/instructions.mjs).
  */
-const validNames = new Map<string, string>();
+const validNames = new Map<string, KnownName>();
 const validValues = new Set<string>();
 const VALIDATION_CACHE_SIZE = 512;
+/** Longer values (cookies, redirects to long URLs) are checked each time rather than kept. */
+const CACHED_VALUE_LENGTH = 64;
+
+/**
+ * A header name seen before: its lower-case form, and the value last set under it, which is
+ * valid. Handlers mostly set a name to the same value each time (Content-Type: text/plain), so
+ * a repeat is checked by one comparison instead of a second lookup: 7199 -> 7088 instructions per
+ * pipelined CLI request, 6257 -> 6194 through one library handler (bench/instructions.mjs).
+ */
+interface KnownName {
+  readonly lower: string;
+  value: string;
+}
 
 /** Validates a header name not met before; returns it lower-cased. Throws TypeError on what could inject. */
 function checkName(name: string): string {
@@ -61,11 +74,11 @@ function checkName(name: string): string {
 function checkValue(name: string, value: string): void {
   if (validValues.has(value)) return;
   if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
-  if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= 64) validValues.add(value);
+  if (validValues.size < VALIDATION_CACHE_SIZE && value.length <= CACHED_VALUE_LENGTH) validValues.add(value);
 }
 
 function lowerCaseName(name: string): string {
-  return validNames.get(name) ?? name.toLowerCase();
+  return validNames.get(name)?.lower ?? name.toLowerCase();
 }
 
 /** Response headers the connection layer owns: setting them would break framing. */
@@ -144,13 +157,16 @@ export class Response {
     if (this.headersOut) throw new Error('Headers already sent');
     const known = validNames.get(name);
     if (known !== undefined) {
-      checkValue(name, value);
-      return known;
+      if (value !== known.value) {
+        checkValue(name, value);
+        if (value.length <= CACHED_VALUE_LENGTH) known.value = value;
+      }
+      return known.lower;
     }
     const key = checkName(name);
     checkValue(name, value);
     if (!RESERVED.has(key)) {
-      if (validNames.size < VALIDATION_CACHE_SIZE) validNames.set(name, key);
+      if (validNames.size < VALIDATION_CACHE_SIZE) validNames.set(name, { lower: key, value: value.length <= CACHED_VALUE_LENGTH ? value : '' });
       return key;
     }
     if (key === 'content-length') {
