@@ -16,6 +16,16 @@ interface Route {
 }
 
 /**
+ * One method's routes, for the first look at a request: its literal routes by path, the others
+ * in the order they were added. `rank` numbers every route in the order of `on` calls, so the
+ * first route added still wins when a literal and a pattern both match.
+ */
+interface MethodRoutes {
+  literal: Map<string, { route: Route; rank: number }>;
+  patterned: { route: Route; rank: number }[];
+}
+
+/**
  * A small router. Patterns are made of literal segments, `:name` parameters (one segment)
  * and a final `*` (the rest of the path, in `params['*']`). Parameters are percent-decoded.
  * The pattern "*" alone matches the asterisk-form target of `OPTIONS *`.
@@ -24,12 +34,13 @@ interface Route {
  */
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly byMethod = new Map<string, MethodRoutes>();
   private fallback: Handler = (_req, res) => sendText(res, 404, 'Not Found');
 
   on(method: string, pattern: string, handler: Handler): this {
     if (pattern === '*') {
       // The asterisk-form target of "OPTIONS *", which asks about the server as a whole.
-      this.routes.push({ method: method.toUpperCase(), segments: [], prefix: '*', literal: true, lastParam: null, handler });
+      this.add({ method: method.toUpperCase(), segments: [], prefix: '*', literal: true, lastParam: null, handler });
       return this;
     }
     if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (or be "*"): ${pattern}`);
@@ -41,8 +52,16 @@ export class Router {
     const prefix = literal ? pattern : `/${segments.slice(0, firstParam).map((segment) => `${segment}/`).join('')}`;
     const last = segments[segments.length - 1];
     const lastParam = firstParam === segments.length - 1 && last !== undefined && last.startsWith(':') ? last.slice(1) : null;
-    this.routes.push({ method: method.toUpperCase(), segments, prefix, literal, lastParam, handler });
+    this.add({ method: method.toUpperCase(), segments, prefix, literal, lastParam, handler });
     return this;
+  }
+
+  private add(route: Route): void {
+    const rank = this.routes.push(route);
+    let routes = this.byMethod.get(route.method);
+    if (routes === undefined) this.byMethod.set(route.method, (routes = { literal: new Map(), patterned: [] }));
+    if (!route.literal) routes.patterned.push({ route, rank });
+    else if (!routes.literal.has(route.prefix)) routes.literal.set(route.prefix, { route, rank });
   }
 
   get(pattern: string, handler: Handler): this {
@@ -73,6 +92,33 @@ export class Router {
   readonly handle: Handler = (req, res) => {
     const path = req.path;
     const method = req.method;
+    // First only the routes of the request's method: a file download then no longer matches
+    // and decodes its path against every WebDAV route of /files/* before its own (a table
+    // shaped like the CLI's, GET /files/some%20folder/report.pdf: 1,755 -> 220 ns; /echo/hello
+    // 57 -> 62 ns; a loop of handle() calls with an empty handler, medians of 3). A miss (404,
+    // 405, HEAD answered by GET, a malformed escape) takes the full scan below.
+    const own = this.byMethod.get(method);
+    if (own !== undefined) {
+      const literal = own.literal.get(path);
+      for (const { route, rank } of own.patterned) {
+        if (literal !== undefined && rank > literal.rank) break;
+        if (!path.startsWith(route.prefix)) continue;
+        const params = route.lastParam !== null ? matchLastParam(route.lastParam, route.prefix.length, path) : matchPath(route.segments, path);
+        if (params === null) continue;
+        if (params === MALFORMED) break;
+        req.params = params;
+        return route.handler(req, res);
+      }
+      if (literal !== undefined) {
+        req.params = {};
+        return literal.route.handler(req, res);
+      }
+    }
+    return this.search(req, res, path, method);
+  };
+
+  /** Every route in order: the method's own routes missed, so this finds the 405, HEAD or 404. */
+  private search(req: Request, res: Response, path: string, method: string): void | Promise<void> {
     let allowed: Set<string> | null = null;
     let headFallback: { route: Route; params: Record<string, string> } | null = null;
     for (const route of this.routes) {
@@ -101,7 +147,7 @@ export class Router {
       return sendText(res, 405, 'Method Not Allowed');
     }
     return this.fallback(req, res);
-  };
+  }
 }
 
 const MALFORMED: Record<string, string> = Object.freeze({});
