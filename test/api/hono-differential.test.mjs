@@ -118,6 +118,18 @@ test('HEAD answers the headers of GET without a body', async () => {
   assert.equal(a.body, '');
 });
 
+test('a static file: whole, a range of it, its HEAD', async () => {
+  const whole = await same('/static/hono-app.mjs');
+  assert.equal(whole.status, 200);
+  assert.match(text(whole), /export function makeApp/);
+  const range = await same('/static/hono-app.mjs', () => ({ headers: { range: 'bytes=10-29' } }));
+  assert.equal(range.status, 206);
+  assert.equal(text(range), text(whole).slice(10, 30));
+  const head = await same('/static/hono-app.mjs', () => ({ method: 'HEAD' }));
+  assert.equal(head.body, '');
+  assert.equal((await same('/static/missing.txt')).status, 404);
+});
+
 test('binary body', async () => {
   const a = await same('/binary');
   assert.equal(Buffer.from(a.body, 'base64').length, 256);

@@ -22,6 +22,7 @@ const ready = new Promise((resolve) => {
           response.headers.set('x-two', '2');
           return response;
         }
+        if (path === '/stream') return new Response(new Blob(['from a stream']).stream(), { status: 203, headers: new Headers({ 'content-length': '13', 'x-s': 's' }) });
         if (path === '/array') return new Response(new Uint8Array([104, 105]), { headers: [['content-type', 'application/x-hi']] });
         return new Response('light', { status: 202, headers: { 'content-type': 'text/x-light', 'set-cookie': 'k=v' } });
       },
@@ -42,6 +43,11 @@ test('the replaced global behaves as a Response', async () => {
   assert.equal(await light.text(), 'text');
   assert.equal(light.headers.get('content-type'), 'text/plain;charset=UTF-8');
   assert.equal(await new Response(new Blob(['blob'])).text(), 'blob');
+  const stream = new Blob(['streamed']).stream();
+  const held = new Response(stream, { status: 201 });
+  assert.equal(held.body, stream);
+  assert.equal(await held.text(), 'streamed');
+  assert.throws(() => new Response(stream), TypeError, 'a locked stream is refused as by the platform');
 });
 
 test('light responses are sent as built, and changes made through headers are kept', async () => {
@@ -61,5 +67,10 @@ test('light responses are sent as built, and changes made through headers are ke
   const array = await fetch(`${origin}/array`);
   assert.equal(array.headers.get('content-type'), 'application/x-hi');
   assert.equal(await array.text(), 'hi');
+  const streamed = await fetch(`${origin}/stream`);
+  assert.equal(streamed.status, 203);
+  assert.equal(streamed.headers.get('x-s'), 's');
+  assert.equal(streamed.headers.get('content-length'), '13');
+  assert.equal(await streamed.text(), 'from a stream');
   await server.close(100);
 });

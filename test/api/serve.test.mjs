@@ -281,3 +281,49 @@ test('HTTPS: the URL says https', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a stream body of a declared length: whole, split, longer than declared; each stream read to its end or cancelled', async () => {
+  const ended = {};
+  const streams = {
+    whole: ['abcde'],
+    split: ['ab', 'cde'],
+    longer: ['abcde', 'fgh', 'ijk'],
+  };
+  await withServer(
+    (request) => {
+      const name = new URL(request.url).pathname.slice(1);
+      const parts = [...streams[name]];
+      const body = new ReadableStream(
+        {
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            const part = parts.shift();
+            if (part === undefined) {
+              ended[name] = 'read to its end';
+              controller.close();
+            } else controller.enqueue(new TextEncoder().encode(part));
+          },
+          cancel() {
+            ended[name] = 'cancelled';
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return new Response(body, { headers: { 'content-length': '5' } });
+    },
+    async ({ port }) => {
+      for (const name of Object.keys(streams)) {
+        const { raw } = await exchange(port, `GET /${name} HTTP/1.1\r\nHost: x\r\n\r\nGET /${name} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        const responses = parseResponses(raw);
+        assert.equal(responses.length, 2, name);
+        for (const response of responses) {
+          assert.equal(response.status, 200, name);
+          assert.equal(response.headers['content-length'], '5', name);
+          assert.equal(response.body.toString(), 'abcde', name);
+        }
+        for (let waited = 0; ended[name] === undefined && waited < 50; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(ended[name], name === 'longer' ? 'cancelled' : 'read to its end', name);
+      }
+    },
+  );
+});

@@ -4,6 +4,21 @@ export const NativeResponse = globalThis.Response;
 /** A body the light path sends as it is: known whole at construction. */
 export type WholeBody = string | Uint8Array | null;
 
+/** What a LightResponse holds: a whole body, or a stream `serve()` reads itself. */
+export type HeldBody = WholeBody | ReadableStream<Uint8Array>;
+
+/** Node's mark of a stream that has been read from or cancelled. */
+const DISTURBED = Symbol.for('nodejs.stream.disturbed');
+
+/**
+ * True for a stream no one has locked, read from or cancelled. Node's mark is read
+ * directly: undici's `bodyUsed` reads the same through brand checks and two calls. On a
+ * platform without the mark, never true (callers then take their general path).
+ */
+export function untouched(stream: ReadableStream<unknown>): boolean {
+  return !stream.locked && (stream as unknown as Record<symbol, unknown>)[DISTURBED] === false;
+}
+
 /** Headers as a fetch handler may give them to the constructor. */
 export type HeadersGiven = NonNullable<ResponseInit['headers']>;
 
@@ -13,20 +28,21 @@ export type HeadersGiven = NonNullable<ResponseInit['headers']>;
  * request (Hono's `c.json()` and `c.text()` call `new Response(body, init)`); the platform's
  * constructor wraps even a string body in a ReadableStream, which with reading it back cost
  * about half the CPU of a small Hono request in a profile (`--cpu-prof`, wrk on /json/:id).
- * This one holds the string or bytes and the init, and `serve()` writes them directly; a
- * real Response is built only when something else is asked of it (`body`, `headers`,
- * `text()`...), and then answers for it.
+ * This one holds the string or bytes, or a ReadableStream (a file from Hono's serveStatic),
+ * and the init, and `serve()` writes or reads them directly; a real Response is built only
+ * when something else is asked of it (`body`, `headers`, `text()`...), and then answers for it.
  */
 export class LightResponse {
-  readonly #body: WholeBody;
+  readonly #body: HeldBody;
   readonly #init: ResponseInit | undefined;
   #real: globalThis.Response | null = null;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     this.#init = init;
-    if (body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    if (body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || (body instanceof ReadableStream && untouched(body))) {
       this.#body = body ?? null;
     } else {
+      // Other bodies, and a stream locked or read, which the platform's constructor refuses.
       this.#body = null;
       this.#real = new NativeResponse(body, init);
     }
@@ -37,7 +53,7 @@ export class LightResponse {
   }
 
   /** The body and init when nothing has made a real Response of this one yet, else null. */
-  static whole(response: globalThis.Response): { body: WholeBody; init: ResponseInit | undefined } | null {
+  static held(response: globalThis.Response): { body: HeldBody; init: ResponseInit | undefined } | null {
     if (!(#real in response) || response.#real !== null) return null;
     return { body: response.#body, init: response.#init };
   }

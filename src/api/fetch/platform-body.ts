@@ -1,4 +1,4 @@
-import { NativeResponse, type WholeBody } from './light-response.js';
+import { NativeResponse, untouched, type WholeBody } from './light-response.js';
 
 /**
  * The part of the platform Response's internal state (undici's, as bundled with Node) read here:
@@ -61,7 +61,7 @@ export function platformBody(response: globalThis.Response): WholeBody | undefin
   if (stateKey === null) return undefined;
   const body = bodyState(response, stateKey);
   if (body === null) return null;
-  if (body === undefined || body.stream.locked || response.bodyUsed) return undefined;
+  if (body === undefined || !untouched(body.stream)) return undefined;
   const source = body.source;
   return typeof source === 'string' || source instanceof Uint8Array ? source : undefined;
 }

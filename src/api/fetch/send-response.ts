@@ -46,23 +46,34 @@ function copyHeader(res: WireResponse, copied: Copied, name: string, value: stri
 /**
  * Writes a WHATWG `Response` to the connection. A body known whole — a LightResponse still
  * holding its string or bytes, or a platform Response built from a string or bytes that no
- * one has read — is written straight away. Otherwise a body that is complete after a few
- * reads that resolve at once (a Blob, form data — anything not produced over time) leaves
- * with a Content-Length in one write; any other body streams with backpressure, chunked
- * unless the handler set Content-Length.
+ * one has read — is written straight away. A stream body (a LightResponse's own, or the
+ * platform Response's) goes to `sendStream`.
  */
 export function sendResponse(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> | undefined {
-  const light = LightResponse.whole(response);
+  const light = LightResponse.held(response);
   if (light !== null) {
     res.status = light.init?.status ?? 200;
-    sendWhole(res, copyInit(res, light.init?.headers), light.body, isHead);
-    return undefined;
+    const copied = copyInit(res, light.init?.headers);
+    const body = light.body;
+    if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+      sendWhole(res, copied, body, isHead);
+      return undefined;
+    }
+    return sendStream(res, copied, body, isHead);
   }
   const body = platformBody(response);
-  if (body === undefined) return sendStream(response, res, isHead);
   res.status = response.status;
-  sendWhole(res, copyHeaders(res, response.headers), body, isHead);
-  return undefined;
+  const copied = copyHeaders(res, response.headers);
+  if (body !== undefined) {
+    sendWhole(res, copied, body, isHead);
+    return undefined;
+  }
+  const stream = response.body;
+  if (stream === null) {
+    sendWhole(res, copied, null, isHead);
+    return undefined;
+  }
+  return sendStream(res, copied, stream, isHead);
 }
 
 /** Copies headers given as a Response's init. */
@@ -80,10 +91,10 @@ function copyInit(res: WireResponse, headers: HeadersGiven | undefined): Copied 
   return copied;
 }
 
+/** Copies a Headers object: its iteration gives each Set-Cookie as an entry of its own. */
 function copyHeaders(res: WireResponse, headers: Headers): Copied {
   const copied: Copied = { declared: null, typed: false };
-  for (const [name, value] of headers) if (name !== 'set-cookie') copyHeader(res, copied, name, value);
-  for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie);
+  for (const [name, value] of headers) copyHeader(res, copied, name, value);
   return copied;
 }
 
@@ -100,32 +111,45 @@ function sendWhole(res: WireResponse, copied: Copied, body: WholeBody, isHead: b
   res.end(body);
 }
 
-async function sendStream(response: globalThis.Response, res: WireResponse, isHead: boolean): Promise<void> {
-  res.status = response.status;
-  const copied = copyHeaders(res, response.headers);
+/**
+ * Sends a stream body. With a length the handler declared (Hono's serveStatic does, for a
+ * file), the first read is awaited: when that chunk is the whole body, head and body leave
+ * in one write at once, and the stream is read to its end afterwards without holding the
+ * response (see `finishReading`). Before, the head left alone, the chunk after it, and the
+ * response waited for the stream's end. Otherwise a body complete after a few reads that
+ * resolve at once (a Blob, form data — anything not produced over time) leaves with a
+ * Content-Length in one write; any other body streams with backpressure, chunked unless
+ * the handler set Content-Length.
+ */
+async function sendStream(res: WireResponse, copied: Copied, body: ReadableStream<Uint8Array>, isHead: boolean): Promise<void> {
   const { declared } = copied;
-  const body = response.body;
-  if (body === null) {
-    // Only a HEAD answer may announce a length without carrying the body.
-    if (declared !== null && isHead) res.setHeader('content-length', declared);
-    res.end();
-    return;
-  }
   if (!copied.typed) res.setHeader('content-type', DEFAULT_TYPE);
+  if (declared !== null) res.setHeader('content-length', declared);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
+  if (declared !== null && !isHead) {
+    const first = await reader.read();
+    if (first.done) {
+      res.end();
+      return;
+    }
+    if (first.value instanceof Uint8Array && first.value.byteLength === Number(declared)) {
+      res.end(first.value);
+      finishReading(reader);
+      return;
+    }
+    chunks.push(first.value);
+  }
   let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
-  for (let i = 0; i < EAGER_READS && pending === null; i++) {
+  for (let i = chunks.length; i < EAGER_READS && pending === null; i++) {
     const read = reader.read();
     const result = await settledSoon(read);
     if (result === null) pending = read;
     else if (result.done) {
-      if (declared !== null) res.setHeader('content-length', declared);
       res.end(join(chunks));
       return;
     } else chunks.push(result.value);
   }
-  if (declared !== null) res.setHeader('content-length', declared);
   if (isHead) {
     await reader.cancel();
     res.end();
@@ -133,6 +157,20 @@ async function sendStream(response: globalThis.Response, res: WireResponse, isHe
   }
   await res.send(remaining(chunks, pending ?? reader.read(), reader));
 }
+
+/**
+ * Reads a stream whose declared length has been sent in full to its end, so its producer
+ * finishes as usual (a file stream closes its descriptor on the end). More bytes than
+ * declared cannot be sent: the stream is cancelled. An error this late has nothing left
+ * to spoil: the response is complete.
+ */
+function finishReading(reader: Reader): void {
+  reader.read().then((rest) => {
+    if (!rest.done) reader.cancel().catch(ignore);
+  }, ignore);
+}
+
+function ignore(): void {}
 
 /** The read's result if it settles within READY_TURNS microtask turns, else null. */
 function settledSoon<T>(read: Promise<T>): Promise<T | null> {
