@@ -40,13 +40,18 @@ const { values } = parseArgs({
   },
 });
 
+/** The files every run serves, by name (their sizes are what the download scenarios check). */
+const FILES = { '4k.bin': 4 * KiB, '64k.bin': 64 * KiB, '1m.bin': MiB, '16m.bin': 16 * MiB };
+
 /**
  * Each scenario's request, its default counts (`warmup` requests first, so that the JIT has
  * compiled the hot path before the counted ones), and the servers it compares (the reference first).
  */
 const SCENARIOS = {
   'file-4k': { get: '4k.bin', warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
+  'file-64k': { get: '64k.bin', warmup: 500, requests: 300, servers: ['node-http', 'cli'] },
   'file-1m': { get: '1m.bin', warmup: 100, requests: 60, servers: ['node-http', 'cli'] },
+  'file-16m': { get: '16m.bin', warmup: 20, requests: 10, servers: ['node-http', 'cli'] },
   'upload-1m': { upload: MiB, chunk: 0, warmup: 60, requests: 30, servers: ['node-http-drain', 'library-drain', 'node-http-durable', 'cli'] },
   'upload-chunked-64k': { upload: 256 * KiB, chunk: 64 * KiB, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
   'upload-chunked-1': { upload: 256 * KiB, chunk: 1, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
@@ -120,8 +125,7 @@ async function runOnce(scenarioId, serverId, count, tool) {
   const scenario = SCENARIOS[scenarioId];
   const dir = mkdtempSync(path.join(tmpdir(), 'wirehttp-instructions-io-'));
   const out = path.join(dir, '.tool.out');
-  writeFileSync(path.join(dir, '4k.bin'), Buffer.alloc(4 * KiB, 'f'));
-  writeFileSync(path.join(dir, '1m.bin'), Buffer.alloc(MiB, 'm'));
+  for (const [name, size] of Object.entries(FILES)) writeFileSync(path.join(dir, name), Buffer.alloc(size, name[0]));
   const port = await freePort();
   const node = [process.execPath, '--predictable', '--hash-seed=1', '--random-seed=1', ...SERVERS[serverId](port, dir)];
   const argv =
@@ -138,7 +142,7 @@ async function runOnce(scenarioId, serverId, count, tool) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket = await connect(port);
   }
-  await drive(socket, scenario, count, scenario.get === '1m.bin' ? MiB : 4 * KiB);
+  await drive(socket, scenario, count, FILES[scenario.get]);
   // strace forwards no signal: the server is its child.
   const target = tool === 'callgrind' ? proc.pid : Number(readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').trim().split(' ')[0]);
   process.kill(target, 'SIGTERM');

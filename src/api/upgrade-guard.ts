@@ -65,8 +65,8 @@ class SocketSink implements ResponseSink {
   get gone(): boolean {
     return this.socket.destroyed;
   }
-  write(data: Buffer | string): boolean {
-    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  write(data: Buffer | string, done?: () => void): boolean {
+    return typeof data === 'string' ? this.socket.write(data, 'latin1', done) : this.socket.write(data, done);
   }
   cork(): void {
     this.socket.cork();

@@ -90,9 +90,9 @@ export class Connection
     return this.head !== null && this.head.versionMinor === 0;
   }
 
-  write(data: Buffer | string): boolean {
+  write(data: Buffer | string, done?: () => void): boolean {
     if (this.gone) return false;
-    const taken = this.output.write(data);
+    const taken = this.output.write(data, done);
     // The client is not keeping up: from now on it must take some bytes every sendTimeoutMs.
     if (!taken && this.deadline === Deadline.None) {
       this.output.checkpoint();

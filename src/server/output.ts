@@ -37,9 +37,15 @@ export class Output {
     this.writeQueued(closed);
   }
 
-  /** Queues or writes bytes (strings are latin-1); false when the socket asks to wait for 'drain'. */
-  write(data: Buffer | string): boolean {
-    if (this.batching) {
+  /**
+   * Queues or writes bytes (strings are latin-1); false when the socket asks to wait for
+   * 'drain'. `done` is called once the socket no longer needs `data`.
+   */
+  write(data: Buffer | string, done?: () => void): boolean {
+    // Bytes whose writer waits to hear they were written go to the socket now, after what
+    // the batch holds: only the socket reports a write done.
+    if (this.batching && done !== undefined) this.writeQueued(false);
+    else if (this.batching) {
       this.queued += data.length;
       if (typeof data === 'string') {
         this.text += data;
@@ -54,7 +60,7 @@ export class Output {
       // is flushed (the socket then says whether the client keeps up).
       return this.queued < this.socket.writableHighWaterMark;
     }
-    return typeof data === 'string' ? writeLatin1(this.socket, data) : this.socket.write(data);
+    return typeof data === 'string' ? writeLatin1(this.socket, data, done) : this.socket.write(data, done);
   }
 
   cork(): void {

@@ -13,8 +13,12 @@ import { httpDate } from './http-date.js';
 
 /** @internal What a Response needs from its connection. */
 export interface ResponseSink {
-  /** Queues bytes (strings are latin-1) for the socket; false when the caller should wait for `waitForDrain`. */
-  write(data: Buffer | string): boolean;
+  /**
+   * Queues bytes (strings are latin-1) for the socket; false when the caller should wait for
+   * `waitForDrain`. `done` is called once the socket no longer needs `data` (not when the
+   * connection is gone).
+   */
+  write(data: Buffer | string, done?: () => void): boolean;
   /** Groups the writes until `uncork` into one system call. */
   cork(): void;
   uncork(): void;
@@ -251,14 +255,20 @@ export class Response {
   /**
    * Writes part of a streamed body. The head goes out first, framed by the Content-Length
    * set beforehand, else chunked (HTTP/1.1) or by closing the connection (HTTP/1.0).
-   * Returns false when the socket is backed up: wait for `drain()`.
+   * Returns false when the socket is backed up: wait for `drain()`. `onWritten`, when given,
+   * is called once the socket no longer needs `chunk` (its bytes are in the kernel, or it is
+   * not sent at all, as for HEAD), so that its memory may be reused; it is not called when
+   * the connection is gone or the response given up.
    */
-  write(chunk: Body): boolean {
+  write(chunk: Body, onWritten?: () => void): boolean {
     if (this.abandoned) return false;
     if (this.ended) throw new Error('Response already ended');
     if (!this.headersOut) this.startStream();
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
-    if (data.length === 0 || this.framing === BodyFraming.None || this.isHeadRequest) return !this.sink.gone;
+    if (data.length === 0 || this.framing === BodyFraming.None || this.isHeadRequest) {
+      onWritten?.();
+      return !this.sink.gone;
+    }
     this.written += data.length;
     if (this.framing === BodyFraming.Length && this.written > this.declaredLength) {
       throw new Error('Body is longer than the Content-Length set');
@@ -266,12 +276,12 @@ export class Response {
     if (this.framing === BodyFraming.Chunked) {
       this.sink.cork();
       this.sink.write(chunkHeader(data.length));
-      this.sink.write(data);
+      this.sink.write(data, onWritten);
       const ok = this.sink.write(CHUNK_TRAILER);
       this.sink.uncork();
       return ok;
     }
-    return this.sink.write(data);
+    return this.sink.write(data, onWritten);
   }
 
   /** Resolves when the socket can take more data (or is gone). */

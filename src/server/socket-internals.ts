@@ -20,8 +20,8 @@ export function unsentBytes(socket: Socket): number {
 }
 
 /** Writes text whose chars are bytes (latin-1): one native call, no Buffer allocated here. */
-export function writeLatin1(socket: Socket, text: string): boolean {
-  return socket.write(text, 'latin1');
+export function writeLatin1(socket: Socket, text: string, done?: () => void): boolean {
+  return socket.write(text, 'latin1', done);
 }
 
 /**

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream';
 import type { Request, Response } from '../../index.js';
 import { createCompressor, negotiateEncoding } from './content-coding.js';
 import type { CachedFile, FileCache } from './file-cache.js';
+import { READ_CHUNK, writeFileRange } from './file-body.js';
 import { decideFileResponse, mayEncode, type FileFacts, type FileResponse } from './file-response.js';
 import { contentTypeFor } from './media-type.js';
 import type { MultipartLayout } from './ranges.js';
@@ -11,8 +12,6 @@ import { entityTag, lastModified } from './validators.js';
 
 /** Opens without following a final symlink (the path is already resolved) and without blocking on FIFOs. */
 export const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-const READ_CHUNK = 256 * 1024;
 
 /** A stored compressed copy beside the file: name.zst, name.br, name.gz. */
 const SIBLINGS: readonly (readonly [coding: string, suffix: string])[] = [
@@ -79,25 +78,23 @@ export async function serveFile(
           res.end();
           return;
         }
-        owned = null;
-        await res.send(handle.createReadStream({ start: body.range.start, end: body.range.end, highWaterMark: READ_CHUNK }));
+        await writeFileRange(res, handle, body.range.start, body.range.end);
+        endStreamed(res);
         return;
       case 'multipart':
         if (head) {
           res.end();
           return;
         }
-        owned = null;
-        await res.send(multipartBody(handle, body.layout));
+        await writeMultipart(res, handle, body.layout);
         return;
       case 'stored': {
         if (sibling === null || head || body.copy.size === 0) {
           res.end();
           return;
         }
-        const stream = sibling.handle.createReadStream({ highWaterMark: READ_CHUNK });
-        sibling = null;
-        await res.send(stream);
+        await writeFileRange(res, sibling.handle, 0, body.copy.size - 1);
+        endStreamed(res);
         return;
       }
       case 'compressed': {
@@ -123,8 +120,8 @@ export async function serveFile(
           res.end();
           return;
         }
-        owned = null;
-        await res.send(handle.createReadStream({ highWaterMark: READ_CHUNK }));
+        await writeFileRange(res, handle, 0, stats.size - 1);
+        endStreamed(res);
     }
   } finally {
     await owned?.close();
@@ -213,18 +210,21 @@ async function readIntoCache(handle: FileHandle, stats: Stats, facts: FileFacts,
   return entry;
 }
 
-/** The parts of a multipart/byteranges body, each range read from the same open file. */
-async function* multipartBody(handle: FileHandle, layout: MultipartLayout): AsyncGenerator<string | Buffer> {
-  try {
-    for (const part of layout.parts) {
-      yield part.head;
-      const { start, end } = part.range;
-      yield* handle.createReadStream({ start, end, autoClose: false, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
-    }
-    yield layout.tail;
-  } finally {
-    await handle.close();
+/** Ends a streamed body, unless the connection closed or gave up the response meanwhile. */
+function endStreamed(res: Response): void {
+  if (!res.closed && !res.finished) res.end();
+}
+
+/** Sends a multipart/byteranges body, each range read from the same open file. */
+async function writeMultipart(res: Response, handle: FileHandle, layout: MultipartLayout): Promise<void> {
+  for (const part of layout.parts) {
+    if (res.closed || res.finished) return;
+    if (!res.write(part.head)) await res.drain();
+    await writeFileRange(res, handle, part.range.start, part.range.end);
   }
+  if (res.closed || res.finished) return;
+  res.write(layout.tail);
+  res.end();
 }
 
 /**
