@@ -45,8 +45,9 @@ const { values } = parseArgs({
  * compiled the hot path before the counted ones), and the servers it compares (the reference first).
  */
 const SCENARIOS = {
-  'file-4k': { get: '4k.bin', warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
-  'file-1m': { get: '1m.bin', warmup: 100, requests: 60, servers: ['node-http', 'cli'] },
+  'file-0': { get: '0.bin', size: 0, warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
+  'file-4k': { get: '4k.bin', size: 4 * KiB, warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
+  'file-1m': { get: '1m.bin', size: MiB, warmup: 100, requests: 60, servers: ['node-http', 'cli'] },
   'upload-1m': { upload: MiB, chunk: 0, warmup: 60, requests: 30, servers: ['node-http-drain', 'library-drain', 'node-http-durable', 'cli'] },
   'upload-chunked-64k': { upload: 256 * KiB, chunk: 64 * KiB, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
   'upload-chunked-1': { upload: 256 * KiB, chunk: 1, warmup: 16, requests: 8, servers: ['node-http-durable', 'cli'] },
@@ -120,6 +121,7 @@ async function runOnce(scenarioId, serverId, count, tool) {
   const scenario = SCENARIOS[scenarioId];
   const dir = mkdtempSync(path.join(tmpdir(), 'wirehttp-instructions-io-'));
   const out = path.join(dir, '.tool.out');
+  writeFileSync(path.join(dir, '0.bin'), Buffer.alloc(0));
   writeFileSync(path.join(dir, '4k.bin'), Buffer.alloc(4 * KiB, 'f'));
   writeFileSync(path.join(dir, '1m.bin'), Buffer.alloc(MiB, 'm'));
   const port = await freePort();
@@ -138,7 +140,7 @@ async function runOnce(scenarioId, serverId, count, tool) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket = await connect(port);
   }
-  await drive(socket, scenario, count, scenario.get === '1m.bin' ? MiB : 4 * KiB);
+  await drive(socket, scenario, count, scenario.size);
   // strace forwards no signal: the server is its child.
   const target = tool === 'callgrind' ? proc.pid : Number(readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').trim().split(' ')[0]);
   process.kill(target, 'SIGTERM');
