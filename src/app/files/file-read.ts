@@ -139,7 +139,10 @@ export async function serveFile(
  * (a promise while a large body is still going out).
  *
  * The plain request (no range, precondition or coding) is answered from the entry's own head,
- * built when the file was cached, without deciding anything.
+ * built when the file was cached, without deciding anything. In a CPU profile of the CLI
+ * answering 300k keep-alive GETs of a cached empty file (instructions.mjs' fake socket, --child),
+ * the file handler's share of the connection's samples fell from 33 % to 21 %: deciding the
+ * response no longer shows, setting the seven headers is most of what is left.
  */
 export function sendCached(req: Request, res: Response, file: CachedFile): boolean | Promise<void> {
   if (isPlainRequest(req, file.compressible)) {
