@@ -41,13 +41,14 @@ const { values } = parseArgs({
 });
 
 /** The files every run serves, by name (their sizes are what the download scenarios check). */
-const FILES = { '4k.bin': 4 * KiB, '64k.bin': 64 * KiB, '1m.bin': MiB, '16m.bin': 16 * MiB };
+const FILES = { '0.bin': 0, '4k.bin': 4 * KiB, '64k.bin': 64 * KiB, '1m.bin': MiB, '16m.bin': 16 * MiB };
 
 /**
  * Each scenario's request, its default counts (`warmup` requests first, so that the JIT has
  * compiled the hot path before the counted ones), and the servers it compares (the reference first).
  */
 const SCENARIOS = {
+  'file-0': { get: '0.bin', warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
   'file-4k': { get: '4k.bin', warmup: 2000, requests: 1000, servers: ['node-http', 'cli'] },
   'file-64k': { get: '64k.bin', warmup: 500, requests: 300, servers: ['node-http', 'cli'] },
   'file-1m': { get: '1m.bin', warmup: 100, requests: 60, servers: ['node-http', 'cli'] },

@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
-import type { FileFacts } from './file-response.js';
+import { isCompressible } from './content-coding.js';
+import { plainHeaders, type FileFacts, type FileResponse } from './file-response.js';
 
 /** One file's bytes and the facts its responses are decided from, as read from disk. */
 export interface CachedFile extends FileFacts {
@@ -8,6 +9,26 @@ export interface CachedFile extends FileFacts {
   ino: number;
   /** When the name was last resolved and checked against the disk (Date.now()). */
   checkedAt: number;
+  /** Whether the type may be sent with a content coding (isCompressible), decided once. */
+  readonly compressible: boolean;
+  /** The head of the plain 200 response (see isPlainRequest), built once: most hits send only this. */
+  readonly headers: Readonly<FileResponse['headers']>;
+}
+
+/** An entry for `body`, the bytes read of the version `facts` and `ino` describe, checked at `checkedAt`. */
+export function cachedFile(facts: FileFacts, body: Buffer, ino: number, checkedAt: number): CachedFile {
+  return {
+    type: facts.type,
+    size: body.length,
+    etag: facts.etag,
+    mtimeMs: facts.mtimeMs,
+    lastModified: facts.lastModified,
+    body,
+    ino,
+    checkedAt,
+    compressible: isCompressible(facts.type),
+    headers: plainHeaders(facts),
+  };
 }
 
 export interface FileCacheLimits {

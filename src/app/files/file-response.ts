@@ -66,6 +66,31 @@ export function mayEncode(req: RequestFacts, file: FileFacts): boolean {
 }
 
 /**
+ * True when the response is the plain one, whatever the file's size and dates: 200, the whole
+ * file, `plainHeaders`. The request names no range and no precondition, and — when the file's
+ * type compresses — no content coding (so `mayEncode` is false: no stored copy is looked for).
+ * A cache hit checks this first and answers from the entry's precomputed head.
+ */
+export function isPlainRequest(req: RequestFacts, compressible: boolean): boolean {
+  if (compressible) {
+    const accept = req.header('accept-encoding');
+    if (accept !== undefined && accept !== '') return false;
+  }
+  return (
+    req.header('range') === undefined &&
+    req.header('if-none-match') === undefined &&
+    req.header('if-modified-since') === undefined &&
+    req.header('if-match') === undefined &&
+    req.header('if-unmodified-since') === undefined
+  );
+}
+
+/** The headers of the plain response to a request for the whole file (see isPlainRequest). */
+export function plainHeaders(file: FileFacts): FileResponse['headers'] {
+  return fileHeaders(file.type, file.etag, file.lastModified);
+}
+
+/**
  * The response: validators and conditional requests (304/412), ranges (one → 206, several →
  * multipart/byteranges, none satisfiable → 416), and content coding (the stored copy when
  * there is one, else on-the-fly compression for text-like types big enough to gain).

@@ -17,16 +17,26 @@ import { answerSession } from './session.js';
 
 /** The file server's reading routes: GET and HEAD on a file or a folder. */
 
-/** GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's "/" form. */
-export async function get({ root, cache, pages, listing, readable, dav }: FileServer, req: Request, res: Response): Promise<void> {
+/**
+ * GET and HEAD: a file, a directory listing, search or archive, or a redirect to the listing's
+ * "/" form. A small file checked against the disk less than `freshMs` (1 s) ago is answered
+ * from memory within this call, with no promise and no file system call; so an edit made
+ * behind the server's back shows within that second (see FileCache). Access rules and name
+ * checks ran before this handler, and a name is cached only once the disk path accepted it.
+ */
+export function get(server: FileServer, req: Request, res: Response): void | Promise<void> {
   const key = requestName(req);
-  const now = Date.now();
-  const hit = cache.fresh(key, now);
+  const hit = server.cache.fresh(key, Date.now());
   if (hit !== undefined) {
     const sent = sendCached(req, res, hit);
     if (sent === true) return;
     if (sent !== false) return sent;
   }
+  return getFromDisk(server, req, res, key);
+}
+
+async function getFromDisk({ root, cache, pages, listing, readable, dav }: FileServer, req: Request, res: Response, key: string): Promise<void> {
+  const now = Date.now();
   const generation = cache.generation;
   const name = parseFileName(key, root.hidden);
   const { real, exists } = await locate(root.realRoot, name.segments, root.hidden);

@@ -29,7 +29,7 @@ export function resumable({ root, uploads }: FileServer, req: Request, res: Resp
 }
 
 /** GET and HEAD; HEAD on an upload URL asks where a resumable upload stands. */
-export function getOrAsk(server: FileServer, req: Request, res: Response): Promise<void> {
+export function getOrAsk(server: FileServer, req: Request, res: Response): void | Promise<void> {
   return req.method === 'HEAD' && uploadId(req) !== null ? resumable(server, req, res) : get(server, req, res);
 }
 

@@ -46,6 +46,36 @@ test('a repeated GET answers with the same bytes and headers as the first', asyn
   assert.equal(notModified.body.length, 0);
 });
 
+test('every kind of request to a cached file gets the answer the disk gave before it was cached', async () => {
+  const text = 'cached text, long enough to be compressed on the fly. '.repeat(40);
+  const ask = async (name, method, headers) => {
+    const { raw } = await exchange(
+      server.port,
+      `${method} /files/${name} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`,
+    );
+    return parseResponses(raw, { headRequests: method === 'HEAD' ? [0] : [] })[0];
+  };
+  const variants = [
+    ['GET', ''],
+    ['HEAD', ''],
+    ['GET', 'Accept-Encoding: gzip\r\n'],
+    ['GET', 'Accept-Encoding: \r\n'],
+    ['GET', 'Range: bytes=2-9\r\n'],
+    ['GET', 'If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n'],
+  ];
+  for (const [index, [method, headers]] of variants.entries()) {
+    const name = `variant-${index}.txt`;
+    await writeFile(path.join(dir, name), text);
+    const fromDisk = await ask(name, method, headers);
+    const { etag } = (await get(name)).headers; // now cached
+    const fromCache = await ask(name, method, headers);
+    assert.equal(fromCache.status, fromDisk.status, `${method} ${headers}`);
+    assert.deepEqual(withoutDate(fromCache), withoutDate(fromDisk), `${method} ${headers}`);
+    assert.deepEqual(fromCache.body, fromDisk.body, `${method} ${headers}`);
+    assert.equal((await ask(name, 'GET', `If-None-Match: ${etag}\r\n`)).status, 304);
+  }
+});
+
 test('a file replaced through the server is served new at once', async () => {
   await writeFile(path.join(dir, 'put.txt'), 'old version');
   assert.equal((await get('put.txt')).body.toString(), 'old version');

@@ -1,7 +1,8 @@
 // Deciding a file's response from request and file facts, without a server or a disk.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decideFileResponse, mayEncode } from '../../../dist/app/files/file-response.js';
+import { decideFileResponse, isPlainRequest, mayEncode, plainHeaders } from '../../../dist/app/files/file-response.js';
+import { isCompressible } from '../../../dist/app/files/content-coding.js';
 
 function fakeRequest(method, headers = {}) {
   return { method, header: (name) => headers[name] };
@@ -104,4 +105,39 @@ test('mayEncode: only whole, compressible files for clients naming a coding', ()
   assert.equal(mayEncode(fakeRequest('GET', { 'accept-encoding': '' }), TEXT), false);
   assert.equal(mayEncode(fakeRequest('GET', { 'accept-encoding': 'gzip' }), IMAGE), false);
   assert.equal(mayEncode(fakeRequest('GET', { 'accept-encoding': 'gzip', range: 'bytes=0-1' }), TEXT), false);
+});
+
+describe('isPlainRequest: the cache answers these from a precomputed head, which must be the decided one', () => {
+  const plain = [
+    ['nothing', TEXT, {}],
+    ['an empty Accept-Encoding', TEXT, { 'accept-encoding': '' }],
+    ['a coding for a type that does not compress', IMAGE, { 'accept-encoding': 'gzip, br' }],
+    ['If-Range without Range', IMAGE, { 'if-range': '"old"' }],
+  ];
+  for (const [what, file, headers] of plain) {
+    test(`plain: ${what}`, () => {
+      for (const method of ['GET', 'HEAD']) {
+        const req = fakeRequest(method, headers);
+        assert.equal(isPlainRequest(req, isCompressible(file.type)), true);
+        // The disk path looks for a stored copy only when mayEncode says a coding could apply.
+        assert.equal(mayEncode(req, file), false);
+        assert.deepEqual(decideFileResponse(req, file, null), { status: 200, headers: plainHeaders(file), body: { kind: 'whole' } });
+      }
+    });
+  }
+  const other = [
+    ['a coding for a type that compresses', TEXT, { 'accept-encoding': 'gzip' }],
+    ['Range', IMAGE, { range: 'bytes=0-1' }],
+    ['If-None-Match', IMAGE, { 'if-none-match': IMAGE.etag }],
+    ['If-Modified-Since', IMAGE, { 'if-modified-since': IMAGE.lastModified }],
+    ['If-Match', IMAGE, { 'if-match': '"other"' }],
+    ['If-Unmodified-Since', IMAGE, { 'if-unmodified-since': 'Thu, 01 Jan 2026 00:00:00 GMT' }],
+  ];
+  for (const [what, file, headers] of other) {
+    test(`not plain: ${what}`, () => {
+      const req = fakeRequest('GET', headers);
+      assert.equal(isPlainRequest(req, isCompressible(file.type)), false);
+      assert.notDeepEqual(decideFileResponse(req, file, null), { status: 200, headers: plainHeaders(file), body: { kind: 'whole' } });
+    });
+  }
 });
