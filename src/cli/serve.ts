@@ -85,7 +85,12 @@ async function buildHandler(options: CliOptions, readiness: Readiness): Promise<
     maxUploadBytes: options.maxBodySize,
     access: auth,
   });
-  let handler: Handler = filesAccess(auth)(app.handle);
+  // When nobody can log in and everyone may write everywhere, the per-path check allows every
+  // request, so it is left out (it decodes and splits each /files/ path: about 15 % of a cached
+  // file's request in a profile; GET /files/4k.bin from the cache, fake socket: about 28,100 ->
+  // 21,600 instructions per request, medians of 2 and 3 callgrind runs).
+  const everyoneWrites = plan.rules.logins.size === 0 && plan.rules.treeAccessAt(null, []) === 'write';
+  let handler: Handler = everyoneWrites ? app.handle : filesAccess(auth)(app.handle);
   // Without logins the middleware passes every request on unchanged (nobody can log in, and
   // paths are filesAccess's to check), so it is left out of the request's path.
   if (plan.rules.logins.size > 0) handler = auth(handler);
