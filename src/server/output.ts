@@ -42,10 +42,7 @@ export class Output {
    * 'drain'. `done` is called once the socket no longer needs `data`.
    */
   write(data: Buffer | string, done?: () => void): boolean {
-    // Bytes whose writer waits to hear they were written go to the socket now, after what
-    // the batch holds: only the socket reports a write done.
-    if (this.batching && done !== undefined) this.writeQueued(false);
-    else if (this.batching) {
+    if (this.batching && done === undefined) {
       this.queued += data.length;
       if (typeof data === 'string') {
         this.text += data;
@@ -60,6 +57,9 @@ export class Output {
       // is flushed (the socket then says whether the client keeps up).
       return this.queued < this.socket.writableHighWaterMark;
     }
+    // Bytes whose writer waits to hear they were written go to the socket now, after what
+    // the batch holds: only the socket reports a write done.
+    if (this.batching) this.writeQueued(false);
     return typeof data === 'string' ? writeLatin1(this.socket, data, done) : this.socket.write(data, done);
   }
 
