@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /**
- * Starts `node dist/cli.js --port 0 ...args` (or another `script` taking the same flags) and
- * resolves once it listens.
+ * Starts `node ...nodeArgs dist/cli.js --port 0 ...args` (or another `script` taking the same
+ * flags) and resolves once it listens.
  * Returns { port, proc, stderr(), stdout(), stop() }; stop() kills it by PID and waits.
  */
-export async function startCli(args = [], { env = {}, script = CLI } = {}) {
-  const proc = spawn(process.execPath, [script, '--port', '0', ...args], {
+export async function startCli(args = [], { env = {}, script = CLI, nodeArgs = [] } = {}) {
+  const proc = spawn(process.execPath, [...nodeArgs, script, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
