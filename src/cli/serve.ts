@@ -2,7 +2,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createSecureContext } from 'node:tls';
 import { createApp, tusAnswers } from '../app/index.js';
 import {
   basicAuth,
@@ -19,6 +18,7 @@ import {
 } from '../index.js';
 import { accessPlan } from './access.js';
 import { proxiedClientAddress } from './client-address.js';
+import { tls } from '../server/node-tls.js';
 import { CliError, EXIT_FAILURE } from './errors.js';
 import { filesAccess } from './files-access.js';
 import type { CliOptions } from './options.js';
@@ -40,7 +40,7 @@ export async function loadTls(options: CliOptions): Promise<TlsFiles | undefined
   };
   const files = { cert: await read(options.tlsCert, '--tls-cert'), key: await read(options.tlsKey, '--tls-key') };
   try {
-    createSecureContext(files);
+    tls.createSecureContext(files);
   } catch (error) {
     throw new CliError(`--tls-cert/--tls-key: unusable certificate or key: ${(error as Error).message}`, EXIT_FAILURE);
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import tls, { type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './config.js';
 import { CoarseClock } from './clock.js';
 import { Connection } from './connection.js';
@@ -8,6 +8,7 @@ import { Deadline } from './deadlines.js';
 import type { ConnectionContext } from './context.js';
 import type { Handler } from './handler.js';
 import { httpDate } from './http-date.js';
+import { tls } from './node-tls.js';
 import { serializeErrorResponse } from '../protocol/index.js';
 import { UpgradedSockets, UpgradeRequest, type UpgradeListener } from './upgrade.js';
 
