@@ -34,7 +34,8 @@ servers (each measured in the scenarios that are its own):
   node-http-drain      node:http reading upload bodies and dropping them, the reference of upload-1m-drain
   library-drain        wirehttp as a library doing the same (bench/reference-library-drain.mjs)
   floor                bench/reference-floor.mjs: counts head ends, writes a fixed response; all
-                       but hono and workers (in uploads it reads the body and stores nothing)
+                       but hono and workers (in uploads it reads the body and stores nothing); in
+                       hono bench/reference-hono-floor.mjs: the app called with no parsing or checks
   hono-node            a Hono app on @hono/node-server with its defaults (which replace the global
                        Request and Response), the reference of hono
   hono-node-native     the same with overrideGlobalObjects: false (the platform's Request/Response)

@@ -137,9 +137,10 @@ export const SERVERS = {
   floor: {
     label: 'floor',
     unavailable: () => null,
-    runs: (scenario) => (plainScenario(scenario) || drainScenario(scenario)) && scenario.kind !== 'workers',
+    runs: (scenario) => (plainScenario(scenario) || drainScenario(scenario) || scenario.app === 'hono') && scenario.kind !== 'workers',
     perScenario: true,
     command: (port, dir, extraArgs, scenario) => {
+      if (scenario.app === 'hono') return { argv: [process.execPath, path.join(BENCH_DIR, 'reference-hono-floor.mjs'), String(port), dir] };
       const [file, perRequest, bodyBytes] = floorResponse(dir, scenario);
       return { argv: [process.execPath, path.join(BENCH_DIR, 'reference-floor.mjs'), String(port), file, String(perRequest), String(bodyBytes)] };
     },
