@@ -68,17 +68,19 @@ function watch(req: Request, res: Response, coding: string | null, threshold: nu
       pipeThrough(encoder, write, end, drain).end(body);
     }
   };
-  res.write = (chunk: Body): boolean => {
+  // `onWritten` is passed on: a caller that reuses its buffers (the file server's reads) gets
+  // them back once the socket, or the compressor, no longer needs them.
+  res.write = (chunk: Body, onWritten?: () => void): boolean => {
     const encoder = decide(res, coding, true);
     giveBack();
-    if (encoder === null) return res.write(chunk);
+    if (encoder === null) return res.write(chunk, onWritten);
     const input = pipeThrough(encoder, write, end, drain);
-    res.write = (next: Body): boolean => input.write(next);
+    res.write = (next: Body, nextWritten?: () => void): boolean => input.write(next, nextWritten);
     res.end = (last?: Body): void => {
       input.end(last);
     };
     res.drain = (): Promise<void> => (input.writableNeedDrain ? new Promise((resolve) => input.once('drain', resolve)) : drain());
-    return input.write(chunk);
+    return input.write(chunk, onWritten);
   };
 }
 

@@ -135,6 +135,32 @@ test('a compressed stream waits for a client that does not read', async () => {
   }
 });
 
+test('a write\'s onWritten callback is called whether the body is compressed or not', async () => {
+  const calls = [];
+  const writer = new Router().get('/:type', async (req, res) => {
+    res.setHeader('Content-Type', req.params['type'] === 'text' ? 'text/plain' : 'image/png');
+    const piece = (n) => new Promise((resolve) => res.write(Buffer.alloc(3000, 0x61), () => resolve(calls.push(n))));
+    // A dropped callback leaves its promise unsettled: the timeout ends the response anyway.
+    await Promise.race([Promise.all([piece(1), piece(2)]), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    res.end();
+  });
+  const server = createServer(compress(writer.handle));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    for (const [type, coding] of [['text', 'gzip'], ['text', undefined], ['image', 'gzip']]) {
+      calls.length = 0;
+      const res = await get(port, `/${type}`, coding);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-encoding'], type === 'text' ? coding : undefined);
+      const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(res.body) : res.body;
+      assert.equal(body.length, 6000);
+      assert.deepEqual(calls.sort(), [1, 2], `${type} with ${coding ?? 'no coding'}`);
+    }
+  } finally {
+    await server.close(100);
+  }
+});
+
 test('an unknown coding in the options is refused at once', () => {
   assert.throws(() => compress(router.handle, { codings: ['lzma'] }), /unsupported coding "lzma"/);
 });
