@@ -97,9 +97,11 @@ test('--max-body-size refuses larger bodies with 413', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wirehttp-limits-'));
   const server = await startCli(['--quiet', '--directory', dir, '--max-body-size', '1K']);
   try {
-    const ok = await exchange(server.port, `POST /files/small HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n${'a'.repeat(1024)}`);
+    // Both answers end with the connection closed: a long idle wait costs nothing here and
+    // lets a first, durable upload take its time on a busy machine.
+    const ok = await exchange(server.port, `POST /files/small HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n${'a'.repeat(1024)}`, { idleMs: 10_000 });
     assert.equal(parseResponses(ok.raw)[0].status, 201);
-    const big = await exchange(server.port, `POST /files/big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1025\r\n\r\n${'a'.repeat(1025)}`);
+    const big = await exchange(server.port, `POST /files/big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1025\r\n\r\n${'a'.repeat(1025)}`, { idleMs: 10_000 });
     assert.equal(parseResponses(big.raw)[0].status, 413);
   } finally {
     await server.stop();
