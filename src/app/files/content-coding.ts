@@ -43,28 +43,67 @@ function parseWeights(header: string): Map<string, number> {
   return weights;
 }
 
-type CompressorFactory = () => Transform;
+/** One content coding: a streaming compressor, and the same compression of a whole body off the main thread. */
+interface Coder {
+  stream: () => Transform;
+  whole: (body: Buffer) => Promise<Buffer>;
+}
+
+type Done = (error: Error | null, result: Buffer) => void;
 
 /** Node 22.15+ has zstd; older versions do not, so it is only offered when present. */
-const createZstd = (zlib as unknown as Record<string, unknown>)['createZstdCompress'] as
-  | CompressorFactory
-  | undefined;
+const { createZstdCompress, zstdCompress } = zlib as unknown as {
+  createZstdCompress?: () => Transform;
+  zstdCompress?: (body: Buffer, done: Done) => void;
+};
 
-/** Streaming compressors, in the server's order of preference. Brotli runs at a fast level. */
-const COMPRESSORS: ReadonlyMap<string, CompressorFactory> = new Map<string, CompressorFactory>([
-  ...(createZstd !== undefined ? [['zstd', () => createZstd()] as const] : []),
-  ['br', () => zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })],
-  ['gzip', () => zlib.createGzip({ level: 6 })],
+/** Brotli runs at a fast level: the streaming and the whole-body compressor share these. */
+const BROTLI_OPTIONS: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } };
+const GZIP_OPTIONS: zlib.ZlibOptions = { level: 6 };
+
+/** A promise of zlib's callback API, which compresses on the thread pool. */
+function offThread(compress: (body: Buffer, done: Done) => void): Coder['whole'] {
+  return (body) =>
+    new Promise((resolve, reject) => {
+      compress(body, (error, result) => {
+        if (error === null) resolve(result);
+        else reject(error);
+      });
+    });
+}
+
+/** The codings, in the server's order of preference. */
+const CODERS: ReadonlyMap<string, Coder> = new Map<string, Coder>([
+  ...(createZstdCompress !== undefined && zstdCompress !== undefined
+    ? [['zstd', { stream: () => createZstdCompress(), whole: offThread((body, done) => zstdCompress(body, done)) }] as const]
+    : []),
+  [
+    'br',
+    {
+      stream: () => zlib.createBrotliCompress(BROTLI_OPTIONS),
+      whole: offThread((body, done) => zlib.brotliCompress(body, BROTLI_OPTIONS, done)),
+    },
+  ],
+  ['gzip', { stream: () => zlib.createGzip(GZIP_OPTIONS), whole: offThread((body, done) => zlib.gzip(body, GZIP_OPTIONS, done)) }],
 ]);
 
 /** Codings this server can apply on the fly, most preferred first. */
-export const DYNAMIC_CODINGS: readonly string[] = [...COMPRESSORS.keys()];
+export const DYNAMIC_CODINGS: readonly string[] = [...CODERS.keys()];
 
 /** A fresh streaming compressor for a coding from DYNAMIC_CODINGS. */
 export function createCompressor(coding: string): Transform {
-  const factory = COMPRESSORS.get(coding);
-  if (factory === undefined) throw new Error(`Unsupported coding: ${coding}`);
-  return factory();
+  return coderFor(coding).stream();
+}
+
+/** `body` compressed whole in a coding from DYNAMIC_CODINGS, on zlib's thread pool. */
+export function compressWhole(coding: string, body: Buffer): Promise<Buffer> {
+  return coderFor(coding).whole(body);
+}
+
+function coderFor(coding: string): Coder {
+  const coder = CODERS.get(coding);
+  if (coder === undefined) throw new Error(`Unsupported coding: ${coding}`);
+  return coder;
 }
 
 /** Bodies smaller than this are sent as they are: compressing them saves nothing worth the work. */

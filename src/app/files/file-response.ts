@@ -38,7 +38,7 @@ export type BodySource =
   | { kind: 'range'; range: ByteRange }
   | { kind: 'multipart'; layout: MultipartLayout }
   | { kind: 'stored'; copy: StoredCopy }
-  /** Compressed while sent: chunked, no Content-Length. */
+  /** Compressed on the fly: while streamed (chunked), or once and kept when the cache keeps the file. */
   | { kind: 'compressed'; coding: string };
 
 export interface FileResponse {

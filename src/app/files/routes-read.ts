@@ -26,9 +26,10 @@ import { answerSession } from './session.js';
  */
 export function get(server: FileServer, req: Request, res: Response): void | Promise<void> {
   const key = requestName(req);
-  const hit = server.cache.fresh(key, Date.now());
+  const now = Date.now();
+  const hit = server.cache.fresh(key, now);
   if (hit !== undefined) {
-    const sent = sendCached(req, res, hit);
+    const sent = sendCached(req, res, hit, server.cache, now);
     if (sent === true) return;
     if (sent !== false) return sent;
   }

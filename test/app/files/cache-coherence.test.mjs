@@ -5,6 +5,7 @@ import { mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { exchange, parseResponses } from '../../helpers.mjs';
 import { startFileServer } from './file-server.mjs';
 
@@ -59,6 +60,7 @@ test('every kind of request to a cached file gets the answer the disk gave befor
     ['GET', ''],
     ['HEAD', ''],
     ['GET', 'Accept-Encoding: gzip\r\n'],
+    ['HEAD', 'Accept-Encoding: gzip\r\n'],
     ['GET', 'Accept-Encoding: \r\n'],
     ['GET', 'Range: bytes=2-9\r\n'],
     ['GET', 'If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n'],
@@ -129,4 +131,78 @@ test('a large file served from memory keeps its exact bytes and length', async (
     assert.equal(Number(res.headers['content-length']), big.length);
     assert.ok(res.body.equals(big));
   }
+});
+
+/** A GET or HEAD with a body ready to be read, sent with `headers`. */
+async function ask(method, name, headers) {
+  const { raw } = await exchange(server.port, `${method} /files/${name} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`);
+  return parseResponses(raw, { headRequests: method === 'HEAD' ? [0] : [] })[0];
+}
+
+const GZIP = 'Accept-Encoding: gzip\r\n';
+
+test('a compressed body is kept with the cached file and sent with a Content-Length', async () => {
+  const file = path.join(dir, 'coded.txt');
+  const text = Buffer.from('kept compressed in memory, sent whole. '.repeat(200));
+  await writeFile(file, text);
+  const first = await ask('GET', 'coded.txt', GZIP);
+  assert.equal(first.headers['content-encoding'], 'gzip');
+  assert.equal(first.headers['transfer-encoding'], undefined);
+  assert.equal(Number(first.headers['content-length']), first.body.length);
+  assert.deepEqual(gunzipSync(first.body), text);
+  // A range is still taken from the file as it is, never from a coded body.
+  const ranged = await ask('GET', 'coded.txt', `${GZIP}Range: bytes=0-9\r\n`);
+  assert.equal(ranged.status, 206);
+  assert.equal(ranged.headers['content-encoding'], undefined);
+  assert.deepEqual(ranged.body, text.subarray(0, 10));
+  // Replaced behind the server's back within the second: the kept compressed bytes still answer.
+  await writeFile(file, 'replaced on disk');
+  const second = await ask('GET', 'coded.txt', GZIP);
+  assert.deepEqual(withoutDate(second), withoutDate(first));
+  assert.deepEqual(second.body, first.body);
+  assert.equal((await ask('GET', 'coded.txt', `${GZIP}If-None-Match: ${first.headers.etag}\r\n`)).status, 304);
+  const head = await ask('HEAD', 'coded.txt', GZIP);
+  assert.equal(head.headers['content-encoding'], 'gzip');
+  assert.equal(head.headers.etag, first.headers.etag);
+  assert.equal(head.headers['content-length'], undefined, 'HEAD does not compress to learn the length');
+  const identity = await ask('GET', 'coded.txt', '');
+  assert.equal(identity.headers['content-encoding'], undefined);
+  assert.deepEqual(identity.body, text);
+  // Checked against the disk again after the second: the new version is compressed.
+  await sleep(1300);
+  const changed = await ask('GET', 'coded.txt', 'Accept-Encoding: br, gzip\r\n');
+  assert.equal(changed.headers['content-encoding'], undefined, 'too small to compress now');
+  assert.equal(changed.body.toString(), 'replaced on disk');
+});
+
+test('a file replaced through the server is served compressed in its new version at once', async () => {
+  const old = 'the old version, compressed. '.repeat(100);
+  await writeFile(path.join(dir, 'recoded.txt'), old);
+  assert.equal(gunzipSync((await ask('GET', 'recoded.txt', GZIP)).body).toString(), old);
+  const body = 'the new version, compressed. '.repeat(100);
+  const { raw } = await exchange(
+    server.port,
+    `PUT /files/recoded.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  assert.equal(parseResponses(raw)[0].status, 204);
+  for (let round = 0; round < 2; round++) {
+    const res = await ask('GET', 'recoded.txt', GZIP);
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(res.body).toString(), body);
+  }
+});
+
+test('a stored copy put beside a cached file is served once the disk is checked again', async () => {
+  const file = path.join(dir, 'later.txt');
+  const text = 'compressed on the fly until a stored copy appears. '.repeat(100);
+  await writeFile(file, text);
+  assert.equal(gunzipSync((await ask('GET', 'later.txt', GZIP)).body).toString(), text);
+  const stored = gzipSync(text, { level: 9 });
+  await writeFile(`${file}.gz`, stored);
+  await sleep(1300);
+  // A plain request rechecks the file but not its stored copies: that must not keep the coded body current.
+  assert.equal((await ask('GET', 'later.txt', '')).body.toString(), text);
+  const res = await ask('GET', 'later.txt', GZIP);
+  assert.deepEqual(res.body, stored);
+  assert.equal(res.headers['content-length'], String(stored.length));
 });
