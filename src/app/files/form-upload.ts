@@ -190,6 +190,10 @@ async function receiveFiles(
     parser.destroy();
   };
   parser.on('file', (_field: string, stream: Readable, info: busboy.FileInfo) => {
+    // The body can fail while this part waits for its target (a body past --max-body-size):
+    // busboy then destroys the part's stream with that error, which reaches the form through
+    // the body's own 'error' event. Unlistened on the part, it would end the process.
+    stream.on('error', ignore);
     // A file input left empty sends a part with an empty file name: nothing to store.
     const fileName = info.filename ?? '';
     if (outcome.failure !== null || fileName === '') {
@@ -229,3 +233,5 @@ async function receiveFiles(
   }
   return received;
 }
+
+function ignore(): void {}
