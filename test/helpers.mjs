@@ -68,9 +68,12 @@ export function connect(port, host = '127.0.0.1') {
   });
 }
 
+const FIRST_BYTE_MS = 5000;
+
 /**
  * Sends `data` (string, Buffer or array of pieces written separately) on a new connection
- * and collects everything until the server closes or `idleMs` passes without data.
+ * and collects everything until the server closes or `idleMs` passes without data (or, before
+ * the first byte, FIRST_BYTE_MS if longer).
  * Resolves { raw: Buffer, closed: boolean }.
  */
 export async function exchange(port, data, { idleMs = 500, host, delayMs = 0, end = false } = {}) {
@@ -78,7 +81,9 @@ export async function exchange(port, data, { idleMs = 500, host, delayMs = 0, en
   const chunks = [];
   let closed = false;
   const done = new Promise((resolve) => {
-    let timer = setTimeout(finish, idleMs);
+    // The first byte may be slow on a busy machine (a cold server, a durable write); once
+    // answers flow, `idleMs` of silence ends the exchange.
+    let timer = setTimeout(finish, Math.max(idleMs, FIRST_BYTE_MS));
     function finish() {
       socket.destroy();
       resolve();
