@@ -74,12 +74,20 @@ test('the rows in view follow the row height, at phone width and after resizing 
   const browser = await launch(t, { viewport: { width: 375, height: 700 } });
   if (browser === null) return;
   const { page } = browser;
-  const lastInView = () =>
-    page.evaluate(() => {
-      const last = [...document.querySelectorAll('#entries tr[data-pos]')].at(-1);
-      const box = last.getBoundingClientRect();
-      return { name: last.dataset.name, inView: box.top >= 0 && box.bottom <= innerHeight, height: box.height };
-    });
+  const lastInView = async () => {
+    // The list renders only the rows in view, again on every scroll and resize: between two
+    // renders there may be no row for a moment.
+    for (let tries = 0; ; tries++) {
+      const seen = await page.evaluate(() => {
+        const last = [...document.querySelectorAll('#entries tr[data-pos]')].at(-1);
+        if (last === undefined) return null;
+        const box = last.getBoundingClientRect();
+        return { name: last.dataset.name, inView: box.top >= 0 && box.bottom <= innerHeight, height: box.height };
+      });
+      if (seen !== null || tries === 50) return seen;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
   try {
     await page.goto(base);
     await page.waitForSelector('#entries tr[data-pos]');
