@@ -19,6 +19,11 @@ export type HandlerWrapper = (next: Handler) => Handler;
  */
 export function guardUpgrade(wrapper: HandlerWrapper, listener: UpgradeListener): UpgradeListener {
   return (upgrade, socket, head) => {
+    // The server's listeners went with the hand-over, and the wrapper may take its time (a
+    // bcrypt login check runs for tens of milliseconds, a session lookup waits on I/O): a
+    // client that resets the connection meanwhile makes the socket emit 'error', which with
+    // no listener ends the process.
+    socket.on('error', destroySocket);
     let passed = false;
     const gate = wrapper(() => {
       passed = true;
@@ -26,7 +31,11 @@ export function guardUpgrade(wrapper: HandlerWrapper, listener: UpgradeListener)
     const req = new Request(upgrade.head, { wantBody: ignore, remoteAddress: upgrade.remoteAddress });
     const res = new Response(new SocketSink(socket), false);
     const decide = (): void => {
-      if (passed) listener(upgrade, socket, head);
+      if (passed) {
+        // The listener gets the socket as without the guard, to handle its errors its own way.
+        socket.off('error', destroySocket);
+        listener(upgrade, socket, head);
+      }
       // A wrapper that neither answered nor passed the request on: refuse rather than hang.
       else if (!res.finished) finish(socket, serializeErrorResponse(403, 'Forbidden', httpDate()));
     };
@@ -86,3 +95,7 @@ class SocketSink implements ResponseSink {
 }
 
 function ignore(): void {}
+
+function destroySocket(this: Socket): void {
+  this.destroy();
+}

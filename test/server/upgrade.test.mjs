@@ -253,6 +253,35 @@ test('guardUpgrade runs handler wrappers on upgrades: refused ones get the wrapp
   }
 });
 
+test('guardUpgrade: a client that resets the connection while a slow wrapper decides leaves the server up', async () => {
+  const { guardUpgrade } = await import('../../dist/index.js');
+  // As slow as a bcrypt login check; the client resets the connection long before it is done.
+  const slow = (next) => async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return next(req, res);
+  };
+  const handed = [];
+  const server = createServer(plain);
+  server.on('upgrade', guardUpgrade(slow, (req, socket) => {
+    handed.push(socket.destroyed);
+    socket.destroy();
+  }));
+  const [{ port }] = await server.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.resetAndDestroy();
+    for (let i = 0; i < 40 && handed.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.deepEqual(handed, [true], 'the listener still gets the upgrade, its socket already closed');
+    const { raw } = await exchange(port, 'GET / HTTP/1.1\r\nHost: h\r\n\r\n', { idleMs: 200 });
+    assert.match(raw.toString('latin1'), /plain answer$/);
+  } finally {
+    await server.close(100);
+  }
+});
+
 test('the host and origin guards refuse rebound and cross-site upgrades through guardUpgrade', async () => {
   const { guardUpgrade, hostGuard, originGuard } = await import('../../dist/index.js');
   const wss = new WebSocketServer({ noServer: true });

@@ -155,7 +155,14 @@ async function sendStream(res: WireResponse, copied: Copied, body: ReadableStrea
     res.end();
     return;
   }
-  await res.send(remaining(chunks, pending ?? reader.read(), reader));
+  const next = pending ?? reader.read();
+  // This read waits, unawaited, while `send` writes the chunks read before it, for as long as
+  // a slow client takes: a stream that fails meanwhile (one that errors when the request's
+  // signal aborts, as a proxied body does once the client is gone) rejects it with no one
+  // listening, and an unhandled rejection ends the process. `send` still sees the failure
+  // when it reaches this read. (A `pending` read is listened to already, by `settledSoon`.)
+  next.catch(ignore);
+  await res.send(remaining(chunks, next, reader));
 }
 
 /**

@@ -215,10 +215,15 @@ async function receiveFiles(
   const finished = new Promise<void>((resolve, reject) => {
     parser.on('close', resolve);
     parser.on('error', (error: Error) => reject(new HttpError(400, `Malformed form: ${error.message}`)));
-    req.body.on('error', (error: Error) => {
+    const bodyFailed = (error: Error): void => {
       parser.destroy(error);
       reject(error);
-    });
+    };
+    req.body.on('error', bodyFailed);
+    // The body may have failed while the form waited for its folder (the client left, its
+    // framing broke): that 'error' event is past, and a parser fed by a destroyed body would
+    // wait forever, keeping the handler and the folder it made.
+    if (req.body.destroyed) bodyFailed(req.body.errored ?? new Error('Request body incomplete'));
   });
   req.body.pipe(parser);
   try {

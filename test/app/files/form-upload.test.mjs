@@ -205,6 +205,27 @@ test('a connection cut mid-part to a new folder leaves no folder behind', async 
   assert.equal(await exists('cut-new'), false);
 });
 
+test('a body that breaks before the form reads it ends the form and leaves no folder behind', async () => {
+  // Head, a first chunk and broken chunk framing in one write: the connection fails the body
+  // while the form still makes its folder, before it listens to the body.
+  const part = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\n${'a'.repeat(1000)}`);
+  const raw = Buffer.concat([
+    Buffer.from(
+      `POST /files/broken-early/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n',
+    ),
+    Buffer.from(`${part.length.toString(16)}\r\n`),
+    part,
+    Buffer.from('\r\nnot-a-size\r\n'),
+  ]);
+  const { raw: answer } = await exchange(server.port, raw, { idleMs: 1000 });
+  assert.equal(parseResponses(answer)[0]?.status, 400);
+  // The connection answers at once; the form makes its folder just after, then must remove it.
+  for (let i = 0; i < 50 && !(await exists('broken-early')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 100 && (await exists('broken-early')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await exists('broken-early'), false, 'the form never finished: its folder stayed');
+});
+
 test('a form whose new folder a failed form removed meanwhile makes it again', async () => {
   const open = async (body) => {
     const socket = await connect(server.port);
