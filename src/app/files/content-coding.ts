@@ -1,4 +1,5 @@
 import type { Transform } from 'node:stream';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 /**
@@ -49,42 +50,26 @@ interface Coder {
   whole: (body: Buffer) => Promise<Buffer>;
 }
 
-type Done = (error: Error | null, result: Buffer) => void;
-
 /** Node 22.15+ has zstd; older versions do not, so it is only offered when present. */
 const { createZstdCompress, zstdCompress } = zlib as unknown as {
   createZstdCompress?: () => Transform;
-  zstdCompress?: (body: Buffer, done: Done) => void;
+  zstdCompress?: (body: Buffer, done: (error: Error | null, result: Buffer) => void) => void;
 };
 
 /** Brotli runs at a fast level: the streaming and the whole-body compressor share these. */
 const BROTLI_OPTIONS: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } };
 const GZIP_OPTIONS: zlib.ZlibOptions = { level: 6 };
 
-/** A promise of zlib's callback API, which compresses on the thread pool. */
-function offThread(compress: (body: Buffer, done: Done) => void): Coder['whole'] {
-  return (body) =>
-    new Promise((resolve, reject) => {
-      compress(body, (error, result) => {
-        if (error === null) resolve(result);
-        else reject(error);
-      });
-    });
-}
-
-/** The codings, in the server's order of preference. */
+/**
+ * The codings, in the server's order of preference. A whole body goes through zlib's callback
+ * API, which compresses on the thread pool (looked up at each call, so a test can count them).
+ */
 const CODERS: ReadonlyMap<string, Coder> = new Map<string, Coder>([
   ...(createZstdCompress !== undefined && zstdCompress !== undefined
-    ? [['zstd', { stream: () => createZstdCompress(), whole: offThread((body, done) => zstdCompress(body, done)) }] as const]
+    ? [['zstd', { stream: () => createZstdCompress(), whole: (body: Buffer) => promisify(zstdCompress)(body) }] as const]
     : []),
-  [
-    'br',
-    {
-      stream: () => zlib.createBrotliCompress(BROTLI_OPTIONS),
-      whole: offThread((body, done) => zlib.brotliCompress(body, BROTLI_OPTIONS, done)),
-    },
-  ],
-  ['gzip', { stream: () => zlib.createGzip(GZIP_OPTIONS), whole: offThread((body, done) => zlib.gzip(body, GZIP_OPTIONS, done)) }],
+  ['br', { stream: () => zlib.createBrotliCompress(BROTLI_OPTIONS), whole: (body) => promisify(zlib.brotliCompress)(body, BROTLI_OPTIONS) }],
+  ['gzip', { stream: () => zlib.createGzip(GZIP_OPTIONS), whole: (body) => promisify(zlib.gzip)(body, GZIP_OPTIONS) }],
 ]);
 
 /** Codings this server can apply on the fly, most preferred first. */
